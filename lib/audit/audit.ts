@@ -1,0 +1,41 @@
+import "server-only";
+import type { Prisma } from "../db/generated/client";
+import { db } from "../db/client";
+import type { Role } from "../auth/roles";
+
+export type Actor =
+  | { type: "user"; id: string; role: Role }
+  | { type: "api_key"; id: string }
+  | { type: "system" }
+  | { type: "cli" };
+
+/** Counts, ids, field names, reasons. Never payload values or personal data (docs/security.md). */
+export type AuditMetadata = Record<string, string | number | boolean | null | readonly string[]>;
+
+export interface AuditEntry {
+  actor: Actor | null;
+  action: string;
+  resourceType: string;
+  resourceId?: string | null;
+  outcome: "success" | "failure" | "denied";
+  metadata?: AuditMetadata;
+}
+
+type Writer = Pick<Prisma.TransactionClient, "auditLog">;
+
+/** Writes one audit row; pass the transaction client to make it part of the change it records. */
+export async function writeAudit(entry: AuditEntry, client: Writer = db()): Promise<void> {
+  const actor = entry.actor ?? { type: "system" as const };
+  await client.auditLog.create({
+    data: {
+      actorType: actor.type,
+      actorId: "id" in actor ? actor.id : null,
+      actorRole: actor.type === "user" ? actor.role : null,
+      action: entry.action,
+      resourceType: entry.resourceType,
+      resourceId: entry.resourceId ?? null,
+      outcome: entry.outcome,
+      metadata: (entry.metadata ?? {}) as Prisma.InputJsonObject,
+    },
+  });
+}

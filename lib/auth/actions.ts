@@ -1,0 +1,62 @@
+"use server";
+
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { writeAudit } from "../audit/audit";
+import { supabaseConfigured } from "../env";
+import { requestCookies } from "./cookie-adapter";
+import { getCurrentUser } from "./current-user";
+import { deleteSession, SESSION_COOKIE } from "./local-sessions";
+import { loginSchema, loginWithPassword, useSecureCookies } from "./login";
+import { homeFor } from "./roles";
+import { supabaseSignIn, supabaseSignOut } from "./supabase-provider";
+
+export interface LoginState {
+  error?: string;
+  fieldErrors?: Partial<Record<"email" | "password", string>>;
+}
+
+/** Only same-site paths are followed after sign-in. */
+function safeNext(next: unknown): string | null {
+  return typeof next === "string" && /^\/(?!\/)[\w\-/?=&%.]*$/.test(next) ? next : null;
+}
+
+export async function loginAction(_prev: LoginState, form: FormData): Promise<LoginState> {
+  const parsed = loginSchema.safeParse({ email: form.get("email"), password: form.get("password") });
+  if (!parsed.success) {
+    const fieldErrors: LoginState["fieldErrors"] = {};
+    for (const issue of parsed.error.issues) {
+      const key = issue.path[0] as "email" | "password";
+      fieldErrors[key] ??= issue.message;
+    }
+    return { fieldErrors };
+  }
+  const cookies = await requestCookies();
+  const h = await headers();
+  const result = supabaseConfigured()
+    ? await supabaseSignIn(parsed.data, cookies)
+    : await loginWithPassword(parsed.data, {
+        cookies,
+        userAgent: h.get("user-agent"),
+        secureCookies: useSecureCookies(h.get("x-forwarded-proto")),
+      });
+  if (!result.ok) return { error: result.message };
+  const next = safeNext(form.get("next"));
+  redirect(next ?? homeFor(result.user.role));
+}
+
+export async function logoutAction(): Promise<void> {
+  const user = await getCurrentUser();
+  const cookies = await requestCookies();
+  if (supabaseConfigured()) {
+    await supabaseSignOut(cookies);
+  } else {
+    const token = cookies.get(SESSION_COOKIE);
+    if (token) await deleteSession(token);
+    cookies.setAll([{ name: SESSION_COOKIE, value: "", options: { path: "/", maxAge: 0 } }]);
+  }
+  if (user) {
+    await writeAudit({ actor: { type: "user", id: user.id, role: user.role }, action: "auth.logout", resourceType: "session", outcome: "success" });
+  }
+  redirect("/login");
+}

@@ -1,0 +1,17 @@
+"use server";
+
+import { createApiKey, createApiKeySchema, revokeApiKey, revokeApiKeySchema } from "./api-keys";
+import { defineAction } from "./define-action";
+
+export const createApiKeyAction = defineAction(
+  { name: "api_key.create", roles: ["admin"], schema: createApiKeySchema, resourceType: "api_key" },
+  (input, { actor }) => createApiKey(input, actor),
+);
+
+export const revokeApiKeyAction = defineAction(
+  { name: "api_key.revoke", roles: ["admin"], schema: revokeApiKeySchema, resourceType: "api_key" },
+  async ({ id }, { actor }) => {
+    await revokeApiKey(id, actor);
+    return { id };
+  },
+);

@@ -1,0 +1,33 @@
+import "server-only";
+import { cache } from "react";
+import { forbidden, redirect } from "next/navigation";
+import { supabaseConfigured } from "../env";
+import { ForbiddenError, NotAuthenticatedError } from "../errors";
+import { requestCookies } from "./cookie-adapter";
+import { SESSION_COOKIE, userForSessionToken } from "./local-sessions";
+import type { Role } from "./roles";
+import type { SessionUser } from "./session-user";
+import { supabaseUser } from "./supabase-provider";
+
+/** The signed-in user of this request, from whichever provider is configured; once per request. */
+export const getCurrentUser = cache(async (): Promise<SessionUser | null> => {
+  const cookies = await requestCookies();
+  if (supabaseConfigured()) return supabaseUser(cookies);
+  return userForSessionToken(cookies.get(SESSION_COOKIE));
+});
+
+/** For pages and layouts: sends strangers to the login page and refuses other roles with a 403. */
+export async function requirePageUser(roles: readonly Role[], from: string): Promise<SessionUser> {
+  const user = await getCurrentUser();
+  if (!user) redirect(`/login?next=${encodeURIComponent(from)}`);
+  if (!roles.includes(user.role)) forbidden();
+  return user;
+}
+
+/** For server actions and route handlers: throws errors the caller turns into 401/403 answers. */
+export async function requireUser(roles: readonly Role[]): Promise<SessionUser> {
+  const user = await getCurrentUser();
+  if (!user) throw new NotAuthenticatedError();
+  if (!roles.includes(user.role)) throw new ForbiddenError();
+  return user;
+}

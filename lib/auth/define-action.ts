@@ -1,0 +1,60 @@
+import "server-only";
+import type { z } from "zod";
+import { writeAudit, type Actor } from "../audit/audit";
+import { SafeError } from "../errors";
+import { getCurrentUser } from "./current-user";
+import type { Role } from "./roles";
+import type { SessionUser } from "./session-user";
+
+export type ActionResult<T> =
+  | { ok: true; data: T }
+  | { ok: false; error: string; fieldErrors?: Record<string, string> };
+
+export interface ActionContext {
+  user: SessionUser;
+  actor: Actor;
+}
+
+/**
+ * The one way to build a server action: names it, validates the input with its schema, checks the
+ * session and role on the server, and turns errors into results. SafeError messages reach the user;
+ * anything else is logged by name and shown generically. Refusals and failures are audited here;
+ * successful mutations audit themselves inside their own transaction (lib/<domain>).
+ */
+export function defineAction<S extends z.ZodType, T>(
+  config: { name: string; roles: readonly Role[]; schema: S; resourceType: string },
+  handler: (input: z.output<S>, context: ActionContext) => Promise<T>,
+): (input: unknown) => Promise<ActionResult<T>> {
+  return async (input) => {
+    const user = await getCurrentUser();
+    if (!user) return { ok: false, error: "Your session has ended. Sign in again." };
+    const actor: Actor = { type: "user", id: user.id, role: user.role };
+    if (!config.roles.includes(user.role)) {
+      await writeAudit({ actor, action: config.name, resourceType: config.resourceType, outcome: "denied" });
+      return { ok: false, error: "You do not have access to this." };
+    }
+    const parsed = config.schema.safeParse(input);
+    if (!parsed.success) {
+      const fieldErrors: Record<string, string> = {};
+      for (const issue of parsed.error.issues) fieldErrors[issue.path.join(".") || "form"] ??= issue.message;
+      const [field, message] = Object.entries(fieldErrors)[0] ?? ["form", "Invalid input"];
+      return { ok: false, error: field === "form" ? message : `${field}: ${message}`, fieldErrors };
+    }
+    try {
+      return { ok: true, data: await handler(parsed.data, { user, actor }) };
+    } catch (error) {
+      const safe = error instanceof SafeError;
+      await writeAudit({
+        actor,
+        action: config.name,
+        resourceType: config.resourceType,
+        outcome: "failure",
+        metadata: { error: safe ? error.code : "internal" },
+      }).catch(() => {});
+      if (safe) return { ok: false, error: error.message };
+      console.error(`[action ${config.name}] failed:`, error instanceof Error ? error.name : "unknown error");
+      console.error(error);
+      return { ok: false, error: "Something went wrong on our side. Try again, or ask an operator to check the server log." };
+    }
+  };
+}

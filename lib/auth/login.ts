@@ -1,0 +1,68 @@
+import "server-only";
+import { z } from "zod";
+import { writeAudit } from "../audit/audit";
+import { db } from "../db/client";
+import { env } from "../env";
+import { burnPasswordCheck, verifyPassword } from "./password";
+import { createSession, SESSION_COOKIE } from "./local-sessions";
+import type { CookieAdapter } from "./cookie-adapter";
+import type { SessionUser } from "./session-user";
+import { recordAttempt, retryAfterSeconds, throttleKey } from "./throttle";
+
+export const loginSchema = z.object({
+  email: z.string().trim().toLowerCase().email("Enter a valid email address").max(320),
+  password: z.string().min(1, "Enter your password").max(1024),
+});
+export type LoginInput = z.infer<typeof loginSchema>;
+
+export type LoginResult = { ok: true; user: SessionUser } | { ok: false; message: string };
+
+const BAD_CREDENTIALS = "Email or password is incorrect.";
+
+export function sessionCookieOptions(expiresAt: Date, secure: boolean) {
+  return { httpOnly: true, sameSite: "lax" as const, secure, path: "/", expires: expiresAt };
+}
+
+export function useSecureCookies(forwardedProto: string | null): boolean {
+  const setting = env().CLEARLOG_SECURE_COOKIES;
+  if (setting !== "auto") return setting === "true";
+  return forwardedProto === "https";
+}
+
+/** Local provider sign-in: throttled, audited without the email, session cookie set on success. */
+export async function loginWithPassword(
+  input: LoginInput,
+  context: { cookies: CookieAdapter; userAgent: string | null; secureCookies: boolean },
+): Promise<LoginResult> {
+  const keyHash = throttleKey(input.email);
+  const wait = await retryAfterSeconds(keyHash);
+  if (wait > 0) {
+    await writeAudit({ actor: null, action: "auth.login", resourceType: "session", outcome: "denied", metadata: { reason: "throttled" } });
+    const minutes = Math.ceil(wait / 60);
+    return { ok: false, message: `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.` };
+  }
+  const user = await db().user.findUnique({ where: { email: input.email } });
+  let valid = false;
+  if (user?.passwordHash && !user.disabledAt) valid = await verifyPassword(input.password, user.passwordHash);
+  else await burnPasswordCheck(input.password);
+  await recordAttempt(keyHash, valid);
+  if (!user || !valid) {
+    await writeAudit({
+      actor: null,
+      action: "auth.login",
+      resourceType: "session",
+      outcome: "failure",
+      metadata: { reason: user?.disabledAt ? "account_disabled" : "bad_credentials" },
+    });
+    return { ok: false, message: BAD_CREDENTIALS };
+  }
+  const session = await createSession(user.id, context.userAgent);
+  context.cookies.setAll([
+    { name: SESSION_COOKIE, value: session.token, options: sessionCookieOptions(session.expiresAt, context.secureCookies) },
+  ]);
+  await writeAudit({ actor: { type: "user", id: user.id, role: user.role }, action: "auth.login", resourceType: "session", outcome: "success" });
+  return {
+    ok: true,
+    user: { id: user.id, email: user.email, displayName: user.displayName, role: user.role, provider: "local", subjectPseudonym: user.subjectPseudonym },
+  };
+}

@@ -1,0 +1,104 @@
+import "server-only";
+import { createServerClient } from "@supabase/ssr";
+import { writeAudit } from "../audit/audit";
+import { db } from "../db/client";
+import { env } from "../env";
+import type { CookieAdapter } from "./cookie-adapter";
+import type { LoginInput, LoginResult } from "./login";
+import { ROLES, type Role } from "./roles";
+import type { SessionUser } from "./session-user";
+import { recordAttempt, retryAfterSeconds, throttleKey } from "./throttle";
+
+// Used instead of the local provider when NEXT_PUBLIC_SUPABASE_URL and _ANON_KEY are set.
+// Sessions live in @supabase/ssr cookies and are verified on every request with getClaims():
+// locally against the project's JWKS for asymmetric keys, by the Auth server for symmetric ones.
+export function supabaseClient(cookies: CookieAdapter) {
+  const e = env();
+  if (!e.NEXT_PUBLIC_SUPABASE_URL || !e.NEXT_PUBLIC_SUPABASE_ANON_KEY) {
+    throw new Error("Supabase is not configured");
+  }
+  return createServerClient(e.NEXT_PUBLIC_SUPABASE_URL, e.NEXT_PUBLIC_SUPABASE_ANON_KEY, {
+    cookies: { getAll: () => cookies.getAll(), setAll: (list) => cookies.setAll(list) },
+  });
+}
+
+interface VerifiedClaims {
+  sub: string;
+  email?: string;
+  app_metadata?: { role?: unknown };
+  user_metadata?: { full_name?: unknown; name?: unknown };
+}
+
+function roleFromClaims(claims: VerifiedClaims): Role | null {
+  const role = claims.app_metadata?.role;
+  return typeof role === "string" && (ROLES as readonly string[]).includes(role) ? (role as Role) : null;
+}
+
+/**
+ * Maps verified claims to a Clearlog user. The role comes from app_metadata (only the project's
+ * service role can write it), else from the users table, else the least privilege: end user.
+ */
+export async function userFromClaims(claims: VerifiedClaims): Promise<SessionUser | null> {
+  if (!claims.sub || !claims.email) return null;
+  const email = claims.email.toLowerCase();
+  const claimedRole = roleFromClaims(claims);
+  const existing =
+    (await db().user.findUnique({ where: { externalId: claims.sub } })) ??
+    (await db().user.findFirst({ where: { email, provider: "supabase", externalId: null } }));
+  const displayName =
+    String(claims.user_metadata?.full_name ?? claims.user_metadata?.name ?? "") || email.split("@")[0]!;
+  const user = existing
+    ? await db().user.update({
+        where: { id: existing.id },
+        data: { externalId: claims.sub, email, ...(claimedRole ? { role: claimedRole } : {}) },
+      })
+    : await db().user.create({
+        data: { email, displayName, role: claimedRole ?? "end_user", provider: "supabase", externalId: claims.sub },
+      });
+  if (user.disabledAt) return null;
+  return {
+    id: user.id,
+    email: user.email,
+    displayName: user.displayName,
+    role: user.role,
+    provider: "supabase",
+    subjectPseudonym: user.subjectPseudonym,
+  };
+}
+
+export async function supabaseUser(cookies: CookieAdapter): Promise<SessionUser | null> {
+  try {
+    const { data, error } = await supabaseClient(cookies).auth.getClaims();
+    if (error || !data?.claims) return null;
+    return await userFromClaims(data.claims as unknown as VerifiedClaims);
+  } catch {
+    // A forged, malformed or expired token, or an unreachable Auth server: not signed in.
+    return null;
+  }
+}
+
+export async function supabaseSignIn(input: LoginInput, cookies: CookieAdapter): Promise<LoginResult> {
+  const keyHash = throttleKey(input.email);
+  const wait = await retryAfterSeconds(keyHash);
+  if (wait > 0) {
+    await writeAudit({ actor: null, action: "auth.login", resourceType: "session", outcome: "denied", metadata: { reason: "throttled", provider: "supabase" } });
+    return { ok: false, message: `Too many failed sign-in attempts. Try again in ${Math.ceil(wait / 60)} minute(s).` };
+  }
+  const { error } = await supabaseClient(cookies).auth.signInWithPassword(input);
+  const user = error ? null : await supabaseUser(cookies);
+  await recordAttempt(keyHash, Boolean(user));
+  if (!user) {
+    await writeAudit({ actor: null, action: "auth.login", resourceType: "session", outcome: "failure", metadata: { reason: "bad_credentials", provider: "supabase" } });
+    return { ok: false, message: "Email or password is incorrect." };
+  }
+  await writeAudit({ actor: { type: "user", id: user.id, role: user.role }, action: "auth.login", resourceType: "session", outcome: "success", metadata: { provider: "supabase" } });
+  return { ok: true, user };
+}
+
+export async function supabaseSignOut(cookies: CookieAdapter): Promise<void> {
+  try {
+    await supabaseClient(cookies).auth.signOut();
+  } catch {
+    /* the cookies are cleared by the client even when the Auth server cannot be reached */
+  }
+}

@@ -1,0 +1,57 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { env } from "../env";
+import { startEmbeddedPostgres } from "./embedded";
+import { migrate } from "./migrator";
+
+// Database-test harness: every test file gets its own freshly migrated database, dropped afterwards.
+// On a real server (TEST_DATABASE_URL or DATABASE_URL) that is a new database; otherwise an
+// in-memory embedded PostgreSQL on a free port.
+export interface TestDatabase {
+  url: string;
+  kind: "server" | "embedded";
+  drop(): Promise<void>;
+}
+
+/** Read once at import, before the per-file setup points DATABASE_URL at the file's own database. */
+const serverUrlAtStart = (() => {
+  const e = env();
+  return e.TEST_DATABASE_URL ?? e.DATABASE_URL;
+})();
+
+export function testServerUrl(): string | undefined {
+  return serverUrlAtStart;
+}
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+  const serverUrl = testServerUrl();
+  let result: TestDatabase;
+  if (serverUrl) {
+    const name = `clearlog_test_${Date.now().toString(36)}_${randomBytes(4).toString("hex")}`;
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE "${name}"`);
+    await admin.end();
+    result = {
+      url: withDatabase(serverUrl, name),
+      kind: "server",
+      async drop() {
+        const c = new pg.Client({ connectionString: serverUrl });
+        await c.connect();
+        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+        await c.end();
+      },
+    };
+  } else {
+    const embedded = await startEmbeddedPostgres({ port: 0 });
+    result = { url: embedded.url, kind: "embedded", drop: () => embedded.stop() };
+  }
+  if (options.migrate !== false) await migrate(result.url);
+  return result;
+}

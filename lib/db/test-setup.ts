@@ -1,0 +1,26 @@
+import { afterAll, beforeAll } from "vitest";
+import { resetEnvCache } from "../env";
+import { createTestDatabase, type TestDatabase } from "./test-database";
+
+// Each database test file runs against its own migrated database; lib code reaches it through
+// DATABASE_URL as the app does. Workers are reused across files, so the variable is restored after.
+let testDb: TestDatabase | undefined;
+const originalUrl = process.env.DATABASE_URL;
+const globalForDb = globalThis as unknown as { clearlogDb?: { close(): Promise<void> } };
+
+beforeAll(async () => {
+  resetEnvCache();
+  testDb = await createTestDatabase();
+  process.env.DATABASE_URL = testDb.url;
+  process.env.CLEARLOG_SECRET ??= "test-secret-0123456789abcdef0123456789abcdef";
+  resetEnvCache();
+});
+
+afterAll(async () => {
+  await globalForDb.clearlogDb?.close();
+  globalForDb.clearlogDb = undefined;
+  await testDb?.drop();
+  if (originalUrl === undefined) delete process.env.DATABASE_URL;
+  else process.env.DATABASE_URL = originalUrl;
+  resetEnvCache();
+});

@@ -1,0 +1,86 @@
+import { z } from "zod";
+
+// The only reader of process.env. Parsed once, with messages that name the variable.
+const optionalUrl = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .pipe(z.string().url().optional())
+  .optional();
+
+const databaseUrl = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\/\S+$/, "must be a postgresql:// connection string")
+      .optional(),
+  )
+  .optional();
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: databaseUrl,
+  TEST_DATABASE_URL: databaseUrl,
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOSTNAME: z.string().default("0.0.0.0"),
+  CLEARLOG_DATA_DIR: z.string().default(".data"),
+  CLEARLOG_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  CLEARLOG_SECRET: z
+    .string()
+    .min(32, "must be at least 32 characters (generate one with: openssl rand -hex 32)")
+    .optional(),
+  CLEARLOG_SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  CLEARLOG_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  CLEARLOG_LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
+  CLEARLOG_SECURE_COOKIES: z.enum(["auto", "true", "false"]).default("auto"),
+  CLEARLOG_SKIP_SEED: z.enum(["0", "1"]).default("0"),
+  NEXT_PUBLIC_SUPABASE_URL: optionalUrl,
+  NEXT_PUBLIC_SUPABASE_ANON_KEY: z.string().optional(),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export class EnvError extends Error {}
+
+function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = schema.safeParse(source);
+  if (!result.success) {
+    const first = result.error.issues[0];
+    const name = first?.path.join(".") ?? "environment";
+    throw new EnvError(`Invalid configuration: ${name} ${first?.message ?? "is invalid"}`);
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** Tests and scripts that change the environment call this to read it again. */
+export function resetEnvCache(): void {
+  cached = undefined;
+}
+
+export function supabaseConfigured(e: Env = env()): boolean {
+  return Boolean(e.NEXT_PUBLIC_SUPABASE_URL && e.NEXT_PUBLIC_SUPABASE_ANON_KEY);
+}
+
+/** The secret behind pseudonyms and keyed hashes. Required whenever the app serves or seeds. */
+export function secret(e: Env = env()): string {
+  if (!e.CLEARLOG_SECRET) {
+    throw new EnvError("Invalid configuration: CLEARLOG_SECRET is required (npm start creates one under .data/)");
+  }
+  return e.CLEARLOG_SECRET;
+}
+
+export function databaseUrlFromEnv(e: Env = env()): string {
+  const url = e.DATABASE_URL;
+  if (!url) throw new EnvError("Invalid configuration: DATABASE_URL is not set");
+  return url;
+}
