@@ -2,6 +2,8 @@ import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
+  // forbidden() answers 403 with app/forbidden.tsx when a role may not see a page.
+  experimental: { authInterrupts: true },
   // Prisma's generated client and pg are server-only dependencies loaded at run time.
   serverExternalPackages: ["pg", "@electric-sql/pglite", "@electric-sql/pglite-socket"],
   async headers() {

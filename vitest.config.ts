@@ -24,7 +24,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "db",
-          include: ["lib/**/*.db.test.ts", "scripts/**/*.db.test.ts"],
+          include: ["lib/**/*.db.test.ts", "scripts/**/*.db.test.ts", "prisma/**/*.db.test.ts"],
           environment: "node",
           setupFiles: ["lib/db/test-setup.ts"],
           testTimeout: 60_000,

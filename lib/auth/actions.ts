@@ -7,7 +7,7 @@ import { supabaseConfigured } from "../env";
 import { requestCookies } from "./cookie-adapter";
 import { getCurrentUser } from "./current-user";
 import { deleteSession, SESSION_COOKIE } from "./local-sessions";
-import { loginSchema, loginWithPassword, useSecureCookies } from "./login";
+import { loginSchema, loginWithPassword, secureCookiesFor } from "./login";
 import { homeFor } from "./roles";
 import { supabaseSignIn, supabaseSignOut } from "./supabase-provider";
 
@@ -38,7 +38,7 @@ export async function loginAction(_prev: LoginState, form: FormData): Promise<Lo
     : await loginWithPassword(parsed.data, {
         cookies,
         userAgent: h.get("user-agent"),
-        secureCookies: useSecureCookies(h.get("x-forwarded-proto")),
+        secureCookies: secureCookiesFor(h.get("x-forwarded-proto")),
       });
   if (!result.ok) return { error: result.message };
   const next = safeNext(form.get("next"));

@@ -1,6 +1,7 @@
 "use server";
 
-import { createApiKey, createApiKeySchema, revokeApiKey, revokeApiKeySchema } from "./api-keys";
+import { createApiKeySchema, revokeApiKeySchema } from "./api-key-scopes";
+import { createApiKey, revokeApiKey } from "./api-keys";
 import { defineAction } from "./define-action";
 
 export const createApiKeyAction = defineAction(

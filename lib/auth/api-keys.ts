@@ -1,30 +1,10 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { z } from "zod";
 import { writeAudit, type Actor } from "../audit/audit";
 import { db } from "../db/client";
 import { SafeError } from "../errors";
+import type { ApiKeyScope, CreateApiKeyInput } from "./api-key-scopes";
 import { sha256Hex } from "./tokens";
-
-export const API_KEY_SCOPES = ["ingest", "consent", "feedback"] as const;
-export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
-
-export const API_KEY_SCOPE_LABELS: Record<ApiKeyScope, string> = {
-  ingest: "Send events",
-  consent: "Read and update consent",
-  feedback: "Send model feedback",
-};
-
-export const createApiKeySchema = z.object({
-  name: z.string().trim().min(1, "Give the key a name").max(80, "Keep the name under 80 characters"),
-  scopes: z
-    .array(z.enum(API_KEY_SCOPES, { message: "Unknown scope" }))
-    .min(1, "Choose at least one scope")
-    .transform((s) => [...new Set(s)]),
-});
-export type CreateApiKeyInput = z.infer<typeof createApiKeySchema>;
-
-export const revokeApiKeySchema = z.object({ id: z.string().uuid("Unknown key") });
 
 // Keys look like clk_<8 hex prefix>_<43 base64url secret>. The prefix is shown in lists and logs;
 // only a sha256 of the whole key is stored, so a database dump cannot be used to call the API.
@@ -77,20 +57,44 @@ export type ApiKeyAuth =
 
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-/** Checks an `Authorization: Bearer clk_…` header for a live key holding `scope`. */
-export async function authenticateApiKey(header: string | null, scope: ApiKeyScope): Promise<ApiKeyAuth> {
+/** Checks an `Authorization: Bearer clk_…` header for a live key, whatever its scopes. */
+export async function authenticateAnyApiKey(header: string | null): Promise<ApiKeyAuth> {
   if (!header) return { ok: false, status: 401, error: "Missing Authorization header: send `Authorization: Bearer <api key>`" };
   const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
   if (!match) return { ok: false, status: 401, error: "Malformed Authorization header: expected `Bearer <api key>`" };
   const key = match[1]!;
-  if (!KEY_SHAPE.test(key)) return { ok: false, status: 401, error: "Malformed API key: Clearlog keys look like clk_xxxxxxxx_…" };
+  const shape = KEY_SHAPE.exec(key);
+  if (!shape) return { ok: false, status: 401, error: "Malformed API key: Clearlog keys look like clk_xxxxxxxx_…" };
   const row = await db().apiKey.findUnique({ where: { secretHash: sha256Hex(key) } });
-  if (!row || row.revokedAt) return { ok: false, status: 401, error: "Invalid or revoked API key" };
-  if (!row.scopes.includes(scope)) {
-    return { ok: false, status: 403, error: `This API key lacks the '${scope}' scope` };
+  if (!row || row.revokedAt) {
+    // Only the public prefix is recorded, never the presented secret.
+    await writeAudit({
+      actor: null,
+      action: "api_key.authenticate",
+      resourceType: "api_key",
+      resourceId: row?.id ?? null,
+      outcome: "denied",
+      metadata: { reason: row ? "revoked" : "unknown_key", prefix: `clk_${shape[1]}` },
+    });
+    return { ok: false, status: 401, error: "Invalid or revoked API key" };
   }
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     await db().apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
   }
   return { ok: true, keyId: row.id, prefix: row.prefix, scopes: row.scopes };
+}
+
+/** As authenticateAnyApiKey, and the key must hold `scope` (403 otherwise). */
+export async function authenticateApiKey(header: string | null, scope: ApiKeyScope): Promise<ApiKeyAuth> {
+  const auth = await authenticateAnyApiKey(header);
+  if (!auth.ok || auth.scopes.includes(scope)) return auth;
+  await writeAudit({
+    actor: { type: "api_key", id: auth.keyId },
+    action: "api_key.authenticate",
+    resourceType: "api_key",
+    resourceId: auth.keyId,
+    outcome: "denied",
+    metadata: { reason: "missing_scope", scope },
+  });
+  return { ok: false, status: 403, error: `This API key lacks the '${scope}' scope` };
 }

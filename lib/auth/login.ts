@@ -23,7 +23,7 @@ export function sessionCookieOptions(expiresAt: Date, secure: boolean) {
   return { httpOnly: true, sameSite: "lax" as const, secure, path: "/", expires: expiresAt };
 }
 
-export function useSecureCookies(forwardedProto: string | null): boolean {
+export function secureCookiesFor(forwardedProto: string | null): boolean {
   const setting = env().CLEARLOG_SECURE_COOKIES;
   if (setting !== "auto") return setting === "true";
   return forwardedProto === "https";

@@ -1,5 +1,6 @@
 import "server-only";
 import { createServerClient } from "@supabase/ssr";
+import type { WebSocketLikeConstructor } from "@supabase/supabase-js";
 import { writeAudit } from "../audit/audit";
 import { db } from "../db/client";
 import { env } from "../env";
@@ -8,6 +9,14 @@ import type { LoginInput, LoginResult } from "./login";
 import { ROLES, type Role } from "./roles";
 import type { SessionUser } from "./session-user";
 import { recordAttempt, retryAfterSeconds, throttleKey } from "./throttle";
+
+// supabase-js builds a Realtime client eagerly, which throws on Node < 22 (no global WebSocket) and so
+// broke every Supabase sign-in there. The server never opens a socket: give it a transport that refuses.
+class NoServerRealtime {
+  constructor() {
+    throw new Error("Supabase Realtime is not used on the server");
+  }
+}
 
 // Used instead of the local provider when NEXT_PUBLIC_SUPABASE_URL and _ANON_KEY are set.
 // Sessions live in @supabase/ssr cookies and are verified on every request with getClaims():
@@ -19,6 +28,7 @@ export function supabaseClient(cookies: CookieAdapter) {
   }
   return createServerClient(e.NEXT_PUBLIC_SUPABASE_URL, e.NEXT_PUBLIC_SUPABASE_ANON_KEY, {
     cookies: { getAll: () => cookies.getAll(), setAll: (list) => cookies.setAll(list) },
+    realtime: { transport: NoServerRealtime as unknown as WebSocketLikeConstructor },
   });
 }
 
@@ -88,6 +98,8 @@ export async function supabaseSignIn(input: LoginInput, cookies: CookieAdapter):
   const user = error ? null : await supabaseUser(cookies);
   await recordAttempt(keyHash, Boolean(user));
   if (!user) {
+    // Valid at Supabase but refused here (disabled account): do not leave its session behind.
+    if (!error) await supabaseSignOut(cookies);
     await writeAudit({ actor: null, action: "auth.login", resourceType: "session", outcome: "failure", metadata: { reason: "bad_credentials", provider: "supabase" } });
     return { ok: false, message: "Email or password is incorrect." };
   }
@@ -96,9 +108,16 @@ export async function supabaseSignIn(input: LoginInput, cookies: CookieAdapter):
 }
 
 export async function supabaseSignOut(cookies: CookieAdapter): Promise<void> {
+  let cleared = false;
   try {
-    await supabaseClient(cookies).auth.signOut();
+    cleared = !(await supabaseClient(cookies).auth.signOut()).error;
   } catch {
-    /* the cookies are cleared by the client even when the Auth server cannot be reached */
+    /* cleared below */
+  }
+  // auth-js keeps the session cookies when the Auth server cannot revoke the session (unreachable,
+  // 5xx) and only returns the error; the still-valid token would keep the user signed in. Drop them.
+  if (!cleared) {
+    const stale = cookies.getAll().filter((c) => /^sb-[^.]+-auth-token(?:$|[.-])/.test(c.name));
+    cookies.setAll(stale.map((c) => ({ name: c.name, value: "", options: { path: "/", sameSite: "lax" as const, maxAge: 0 } })));
   }
 }

@@ -1,0 +1,32 @@
+import type { ReactNode } from "react";
+import Link from "next/link";
+import { ConsoleNav } from "@/components/shell/console-nav";
+import { Logo } from "@/components/shell/logo";
+import { UserMenu } from "@/components/shell/user-menu";
+import { requirePageUser } from "@/lib/auth/current-user";
+import { CONSOLE_ROLES, CONSOLE_SECTIONS } from "@/lib/auth/roles";
+
+export default async function ConsoleLayout({ children }: { children: ReactNode }) {
+  const user = await requirePageUser(CONSOLE_ROLES, "/admin");
+  const sections = CONSOLE_SECTIONS.filter((s) => s.roles.includes(user.role));
+  return (
+    <div className="min-h-screen md:flex">
+      <aside className="border-b border-slate-200 bg-white md:sticky md:top-0 md:h-screen md:w-60 md:shrink-0 md:border-b-0 md:border-r">
+        <div className="flex items-center justify-between px-4 py-4 md:px-5">
+          <Link href="/" className="text-slate-900">
+            <Logo />
+          </Link>
+        </div>
+        <div className="px-2 pb-3 md:px-3">
+          <ConsoleNav sections={[...sections]} />
+        </div>
+      </aside>
+      <div className="min-w-0 flex-1">
+        <header className="flex items-center justify-end border-b border-slate-200 bg-white px-4 py-3 md:px-8">
+          <UserMenu user={user} />
+        </header>
+        <main className="px-4 py-6 md:px-8 md:py-8">{children}</main>
+      </div>
+    </div>
+  );
+}

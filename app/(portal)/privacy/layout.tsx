@@ -1,0 +1,22 @@
+import type { ReactNode } from "react";
+import Link from "next/link";
+import { Logo } from "@/components/shell/logo";
+import { UserMenu } from "@/components/shell/user-menu";
+import { requirePageUser } from "@/lib/auth/current-user";
+
+export default async function PortalLayout({ children }: { children: ReactNode }) {
+  const user = await requirePageUser(["end_user"], "/privacy");
+  return (
+    <div className="min-h-screen">
+      <header className="border-b border-slate-200 bg-white">
+        <div className="mx-auto flex max-w-4xl flex-wrap items-center justify-between gap-3 px-4 py-3">
+          <Link href="/privacy" className="text-slate-900">
+            <Logo /> <span className="ml-1 text-sm font-normal text-slate-500">Privacy center</span>
+          </Link>
+          <UserMenu user={user} />
+        </div>
+      </header>
+      <main className="mx-auto max-w-4xl px-4 py-8">{children}</main>
+    </div>
+  );
+}

@@ -1,0 +1,95 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { createApiKeyAction } from "@/lib/auth/api-key-actions";
+import { API_KEY_SCOPE_LABELS, API_KEY_SCOPES } from "@/lib/auth/api-key-scopes";
+import { Button } from "@/components/ui/button";
+
+export function CreateApiKeyForm() {
+  const router = useRouter();
+  const [pending, startTransition] = useTransition();
+  const [error, setError] = useState<string | null>(null);
+  const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
+  const [copied, setCopied] = useState(false);
+
+  function submit(form: FormData) {
+    setError(null);
+    startTransition(async () => {
+      const result = await createApiKeyAction({ name: form.get("name"), scopes: form.getAll("scopes") });
+      if (!result.ok) {
+        setError(result.error);
+        return;
+      }
+      setCreated({ name: result.data.name, secret: result.data.secret });
+      setCopied(false);
+      router.refresh();
+    });
+  }
+
+  if (created) {
+    return (
+      <div className="space-y-4" data-testid="new-key">
+        <p className="text-sm text-slate-700">
+          <strong>{created.name}</strong> was created. Copy the secret now: it will not be shown again.
+        </p>
+        <code className="block break-all rounded-md bg-slate-900 px-3 py-2 font-mono text-xs text-emerald-300" data-testid="new-key-secret">
+          {created.secret}
+        </code>
+        <div className="flex gap-2">
+          <Button
+            type="button"
+            variant="secondary"
+            onClick={async () => {
+              await navigator.clipboard?.writeText(created.secret).catch(() => {});
+              setCopied(true);
+            }}
+          >
+            {copied ? "Copied" : "Copy"}
+          </Button>
+          <Button type="button" onClick={() => setCreated(null)}>
+            Done
+          </Button>
+        </div>
+      </div>
+    );
+  }
+
+  return (
+    <form action={submit} className="space-y-4">
+      {error && (
+        <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+          {error}
+        </p>
+      )}
+      <div>
+        <label htmlFor="key-name" className="block text-sm font-medium text-slate-700">
+          Name
+        </label>
+        <input
+          id="key-name"
+          name="name"
+          required
+          maxLength={80}
+          placeholder="e.g. Web app (production)"
+          className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30"
+        />
+      </div>
+      <fieldset>
+        <legend className="text-sm font-medium text-slate-700">Scopes</legend>
+        <div className="mt-2 space-y-2">
+          {API_KEY_SCOPES.map((scope) => (
+            <label key={scope} className="flex items-center gap-2 text-sm text-slate-700">
+              <input type="checkbox" name="scopes" value={scope} defaultChecked={scope === "ingest"} className="h-4 w-4 rounded border-slate-300 text-brand-600" />
+              <span className="font-mono text-xs">{scope}</span>
+              <span className="text-slate-500">— {API_KEY_SCOPE_LABELS[scope]}</span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <Button type="submit" disabled={pending}>
+        {pending ? "Creating…" : "Create key"}
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,10 @@
+// The demo workspace's accounts (prisma/seed.ts) and where each one's signed-in state is kept.
+export const ACCOUNTS = {
+  admin: { email: "admin@clearlog.demo", password: "demo-admin-pass", name: "Ada Admin", home: "/admin" },
+  data_scientist: { email: "scientist@clearlog.demo", password: "demo-scientist-pass", name: "Sam Scientist", home: "/admin/models" },
+  end_user: { email: "user@clearlog.demo", password: "demo-user-pass", name: "Uma User", home: "/privacy" },
+} as const;
+
+export type AccountRole = keyof typeof ACCOUNTS;
+
+export const storageState = (role: AccountRole) => `e2e/.auth/${role}.json`;

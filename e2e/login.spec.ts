@@ -1,0 +1,62 @@
+import { expect, test } from "@playwright/test";
+import { ACCOUNTS } from "./accounts";
+
+test.describe("signing in", () => {
+  for (const [role, account] of Object.entries(ACCOUNTS)) {
+    test(`${role} lands on their start page and can sign out`, async ({ page }) => {
+      await page.goto("/");
+      await expect(page).toHaveURL(/\/login$/);
+      await page.getByLabel("Email").fill(account.email);
+      await page.getByLabel("Password").fill(account.password);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await expect(page).toHaveURL(new RegExp(`${account.home}$`));
+      await expect(page.getByTestId("current-user")).toHaveText(account.name);
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await expect(page).toHaveURL(/\/login$/);
+      await page.goto(account.home);
+      await expect(page).toHaveURL(/\/login\?next=/);
+    });
+  }
+
+  test("wrong credentials are refused with a clear message", async ({ page }) => {
+    await page.goto("/login");
+    await page.getByLabel("Email").fill(ACCOUNTS.admin.email);
+    await page.getByLabel("Password").fill("not-the-password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("alert")).toHaveText("Email or password is incorrect.");
+    await expect(page).toHaveURL(/\/login$/);
+  });
+
+  test("malformed input names the field", async ({ page }) => {
+    await page.goto("/login");
+    await page.getByLabel("Email").fill("not-an-email");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByText("Enter a valid email address")).toBeVisible();
+    await expect(page.getByText("Enter your password")).toBeVisible();
+  });
+
+  test("repeated failures are throttled", async ({ page }) => {
+    const email = `throttle-${Date.now()}@example.test`;
+    await page.goto("/login");
+    for (let i = 0; i < 5; i++) {
+      await page.getByLabel("Email").fill(email);
+      await page.getByLabel("Password").fill(`wrong-${i}`);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await expect(page.getByRole("alert")).toHaveText("Email or password is incorrect.");
+    }
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill("wrong-again");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("alert")).toContainText("Too many failed sign-in attempts");
+  });
+
+  test("a forged or expired session cookie is treated as signed out", async ({ page, context }) => {
+    for (const value of ["forged", "A".repeat(43), "x".repeat(5000)]) {
+      await context.clearCookies();
+      await context.addCookies([{ name: "clearlog_session", value, url: "http://127.0.0.1:3100" }]);
+      const response = await page.goto("/admin");
+      expect(response?.status()).toBeLessThan(500);
+      await expect(page).toHaveURL(/\/login\?next=%2Fadmin$/);
+    }
+  });
+});

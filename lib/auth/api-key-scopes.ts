@@ -1,0 +1,22 @@
+import { z } from "zod";
+
+// Pure definitions shared by the API key form (client) and lib/auth/api-keys.ts (server).
+export const API_KEY_SCOPES = ["ingest", "consent", "feedback"] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
+export const API_KEY_SCOPE_LABELS: Record<ApiKeyScope, string> = {
+  ingest: "Send events",
+  consent: "Read and update consent",
+  feedback: "Send model feedback",
+};
+
+export const createApiKeySchema = z.object({
+  name: z.string().trim().min(1, "Give the key a name").max(80, "Keep the name under 80 characters"),
+  scopes: z
+    .array(z.enum(API_KEY_SCOPES, { message: "Unknown scope" }))
+    .min(1, "Choose at least one scope")
+    .transform((s) => [...new Set(s)]),
+});
+export type CreateApiKeyInput = z.infer<typeof createApiKeySchema>;
+
+export const revokeApiKeySchema = z.object({ id: z.string().uuid("Unknown key") });

@@ -1,0 +1,20 @@
+import "server-only";
+import { deleteExpiredSessions } from "../auth/local-sessions";
+import { database } from "./client";
+import { ensureUpcomingPartitions } from "./partitions";
+
+const HOUR = 3_600_000;
+
+/** Hourly: keep a week of system_logs partitions ahead and forget expired sessions. */
+export function startMaintenance(): void {
+  const run = async () => {
+    try {
+      await ensureUpcomingPartitions(database().pool);
+      await deleteExpiredSessions();
+    } catch (error) {
+      console.error("[maintenance] failed:", error instanceof Error ? error.message : "unknown error");
+    }
+  };
+  void run();
+  setInterval(run, HOUR).unref();
+}

@@ -1,0 +1,17 @@
+import "server-only";
+import { hmacHex } from "../auth/tokens";
+import { db } from "../db/client";
+import { secret } from "../env";
+
+// An application's user id becomes a keyed pseudonym on every row; the link between the two lives
+// only in `subjects`, so deleting that row makes whatever remains impossible to tie to the person.
+export function pseudonymFor(externalId: string, key: string = secret()): string {
+  return hmacHex(key, `subject:${externalId}`);
+}
+
+/** The pseudonym for an application user id, recording the link the first time it is seen. */
+export async function ensureSubject(externalId: string): Promise<string> {
+  const pseudonym = pseudonymFor(externalId);
+  await db().subject.upsert({ where: { pseudonym }, create: { externalId, pseudonym }, update: {} });
+  return pseudonym;
+}

@@ -1,0 +1,143 @@
+import { generateApiKey } from "../lib/auth/api-keys";
+import { hashPassword, verifyPassword } from "../lib/auth/password";
+import { sha256Hex } from "../lib/auth/tokens";
+import { writeAudit } from "../lib/audit/audit";
+import { DEFAULT_RULES } from "../lib/classify/default-rules";
+import { database } from "../lib/db/client";
+import { ensureLogPartitions } from "../lib/db/partitions";
+import { DEFAULT_PURPOSES, NOTICE_VERSION } from "../lib/consent/purposes";
+import { pseudonymFor } from "../lib/privacy/pseudonym";
+import { DEFAULT_RETENTION } from "../lib/retention/default-policies";
+import { demoEvents, prng, type DemoSubject } from "./seed-events";
+
+// The demo workspace `npm start` creates once: a user per role, an API key, a week of events,
+// consent, privacy requests and a registered model. Demo passwords are public: change them
+// (npm run cli -- user:create …) before exposing an instance.
+export const DEMO_ACCOUNTS = [
+  { email: "admin@clearlog.demo", password: "demo-admin-pass", role: "admin", displayName: "Ada Admin" },
+  { email: "scientist@clearlog.demo", password: "demo-scientist-pass", role: "data_scientist", displayName: "Sam Scientist" },
+  { email: "user@clearlog.demo", password: "demo-user-pass", role: "end_user", displayName: "Uma User" },
+] as const;
+
+/** The application user id of the demo end user, so their portal shows their own events. */
+export const DEMO_END_USER_SUBJECT = "user-1001";
+
+export interface SeedResult {
+  seeded: boolean;
+  apiKey?: string;
+  events?: number;
+}
+
+export async function isSeeded(): Promise<boolean> {
+  return (await database().prisma.user.count()) > 0;
+}
+
+/** Which demo accounts still have their published password (those are worth printing). */
+export async function demoAccountsInUse() {
+  const users = await database().prisma.user.findMany({ where: { email: { in: DEMO_ACCOUNTS.map((a) => a.email) } } });
+  const usable = [];
+  for (const account of DEMO_ACCOUNTS) {
+    const user = users.find((u) => u.email === account.email);
+    if (user?.passwordHash && (await verifyPassword(account.password, user.passwordHash))) usable.push(account);
+  }
+  return usable;
+}
+
+export async function seedDemoWorkspace(options: { events?: number; now?: Date } = {}): Promise<SeedResult> {
+  if (await isSeeded()) return { seeded: false };
+  const { prisma, pool } = database();
+  const now = options.now ?? new Date();
+  const rand = prng(7);
+
+  const subjects: DemoSubject[] = Array.from({ length: 40 }, (_, i) => {
+    const externalId = `user-${1001 + i}`;
+    return { externalId, pseudonym: pseudonymFor(externalId) };
+  });
+  const demoSubject = subjects[0]!;
+  const { events, sessions } = demoEvents(subjects, options.events ?? 3000, now);
+  await ensureLogPartitions(pool, new Date(now.getTime() - 8 * 86_400_000), now);
+
+  const { key, prefix } = generateApiKey();
+  await prisma.$transaction(
+    async (tx) => {
+      const users = [];
+      for (const account of DEMO_ACCOUNTS) {
+        users.push(
+          await tx.user.create({
+            data: {
+              email: account.email,
+              displayName: account.displayName,
+              role: account.role,
+              passwordHash: await hashPassword(account.password),
+              subjectPseudonym: account.role === "end_user" ? demoSubject.pseudonym : null,
+            },
+          }),
+        );
+      }
+      const admin = users[0]!;
+      const scientist = users[1]!;
+      await tx.apiKey.create({
+        data: { name: "Demo application", prefix, secretHash: sha256Hex(key), scopes: ["ingest", "consent", "feedback"], createdById: admin.id },
+      });
+      await tx.subject.createMany({ data: subjects });
+      await tx.consentPurpose.createMany({
+        data: DEFAULT_PURPOSES.map((p, i) => ({ ...p, noticeVersion: NOTICE_VERSION, sortOrder: i })),
+      });
+      const settings = [];
+      const history = [];
+      for (const subject of subjects) {
+        for (const purpose of DEFAULT_PURPOSES) {
+          const granted = purpose.defaultGranted || rand() < (purpose.key === "analytics" ? 0.7 : 0.4);
+          const recordedAt = new Date(now.getTime() - Math.floor(rand() * 30 * 86_400_000));
+          const method = purpose.defaultGranted && granted ? "default" : "explicit";
+          settings.push({ subjectPseudonym: subject.pseudonym, purpose: purpose.key, granted, method, noticeVersion: NOTICE_VERSION, updatedAt: recordedAt } as const);
+          history.push({ subjectPseudonym: subject.pseudonym, purpose: purpose.key, granted, method, noticeVersion: NOTICE_VERSION, recordedAt, ipPrefix: "203.0.113.0/24" } as const);
+        }
+      }
+      await tx.consentSetting.createMany({ data: settings });
+      await tx.consentHistory.createMany({ data: history });
+      await tx.classificationRule.createMany({ data: DEFAULT_RULES.map((r) => ({ ...r })) });
+      await tx.retentionPolicy.createMany({ data: DEFAULT_RETENTION.map((p) => ({ ...p })) });
+      await tx.systemLog.createMany({ data: events });
+      await tx.loggingSession.createMany({ data: sessions });
+      const day = 86_400_000;
+      await tx.privacyRequest.createMany({
+        data: [
+          { subjectPseudonym: subjects[3]!.pseudonym, type: "access", status: "received", details: "Please send me a copy of my data.", receivedAt: new Date(now.getTime() - 2 * day), dueAt: new Date(now.getTime() + 28 * day) },
+          { subjectPseudonym: subjects[7]!.pseudonym, type: "erasure", status: "verified", details: "Delete my account data.", receivedAt: new Date(now.getTime() - 12 * day), dueAt: new Date(now.getTime() + 18 * day) },
+          { subjectPseudonym: subjects[11]!.pseudonym, type: "rectification", status: "completed", details: "My display name is misspelled.", receivedAt: new Date(now.getTime() - 40 * day), dueAt: new Date(now.getTime() - 10 * day), completedAt: new Date(now.getTime() - 20 * day) },
+        ],
+      });
+      const model = await tx.model.create({
+        data: { name: "support-assistant", modelType: "llm-fine-tune", description: "Drafts first replies to support tickets.", createdById: scientist.id },
+      });
+      const version = await tx.modelVersion.create({
+        data: {
+          modelId: model.id,
+          version: "1.0.0",
+          description: "First fine-tune on consented support conversations.",
+          metrics: { accuracy: 0.87, f1: 0.84 },
+          parameters: { base_model: "llama-3.1-8b", epochs: 3, learning_rate: 0.0002 },
+          tags: ["support", "en"],
+          artifactUri: "s3://models/support-assistant/1.0.0",
+          isActive: true,
+          createdById: scientist.id,
+        },
+      });
+      await tx.modelAlias.create({ data: { modelId: model.id, alias: "production", modelVersionId: version.id } });
+      await tx.modelFeedback.createMany({
+        data: Array.from({ length: 60 }, (_, i) => ({
+          modelVersionId: version.id,
+          subjectPseudonym: subjects[i % subjects.length]!.pseudonym,
+          rating: rand() < 0.78 ? 1 : -1,
+          score: Math.round(rand() * 100) / 100,
+          source: i % 5 === 0 ? ("annotator" as const) : ("end_user" as const),
+          createdAt: new Date(now.getTime() - Math.floor(rand() * 7 * day)),
+        })),
+      });
+      await writeAudit({ actor: { type: "system" }, action: "workspace.seed", resourceType: "workspace", outcome: "success", metadata: { events: events.length, subjects: subjects.length } }, tx);
+    },
+    { timeout: 120_000 },
+  );
+  return { seeded: true, apiKey: key, events: events.length };
+}

@@ -1,0 +1,150 @@
+import { randomBytes } from "node:crypto";
+import { parseArgs } from "node:util";
+import { createApiKeySchema } from "../lib/auth/api-key-scopes";
+import { createApiKey, listApiKeys, revokeApiKey } from "../lib/auth/api-keys";
+import { ROLES, type Role } from "../lib/auth/roles";
+import { createUser, createUserSchema, setUserRole } from "../lib/auth/users";
+import type { Actor } from "../lib/audit/audit";
+import { database } from "../lib/db/client";
+import { migrate, MigrationError } from "../lib/db/migrator";
+import { ensureUpcomingPartitions } from "../lib/db/partitions";
+import { EnvError } from "../lib/env";
+import { SafeError } from "../lib/errors";
+import { seedDemoWorkspace } from "../prisma/seed";
+import { ensureSecret, resolveDatabase, StartupError, pointAtDatabase, type DatabaseTarget } from "./database-target";
+
+// Operator CLI: `npm run cli -- <command> [options]`. Works against DATABASE_URL, or the embedded
+// database under .data/ (joining it when npm start is running). Mutations are audited as `cli`.
+const HELP = `Usage: npm run cli -- <command> [options]
+
+Commands:
+  migrate                                   apply pending migrations
+  seed                                      create the demo workspace (only into an empty database)
+  user:create --email E --name N --role R [--password P]
+                                            create a user (a password is generated and printed if omitted)
+  user:set-role --email E --role R          change a user's role (ends their sessions)
+  api-key:create --name N --scopes a,b      create an API key; the secret is printed once
+  api-key:list                              list keys (prefix, scopes, created, last used, revoked)
+  api-key:revoke --prefix clk_xxxxxxxx      revoke a key
+
+Roles: ${ROLES.join(", ")}. Scopes: ingest, consent, feedback.`;
+
+const actor: Actor = { type: "cli" };
+
+class UsageError extends Error {}
+
+function required(values: Record<string, string | undefined>, name: string): string {
+  const value = values[name];
+  if (!value) throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+function parseOrThrow<T>(result: { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } }): T {
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  throw new UsageError(`--${String(issue.path[0] ?? "input")} ${issue.message}`);
+}
+
+async function run(command: string, values: Record<string, string | undefined>): Promise<void> {
+  switch (command) {
+    case "migrate":
+      return; // migrations run for every command below; nothing more to do
+    case "seed": {
+      const result = await seedDemoWorkspace();
+      if (!result.seeded) console.log("The database already has users; the demo workspace was not created.");
+      else console.log(`Seeded the demo workspace (${result.events} events).\nDemo API key (shown once): ${result.apiKey}`);
+      return;
+    }
+    case "user:create": {
+      const generated = values.password ? null : randomBytes(12).toString("base64url");
+      const input = parseOrThrow(
+        createUserSchema.safeParse({ email: required(values, "email"), displayName: required(values, "name"), role: required(values, "role"), password: values.password ?? generated }),
+      );
+      const user = await createUser(input, actor);
+      console.log(`Created ${user.role} ${user.email} (${user.id})`);
+      if (generated) console.log(`Password (shown once): ${generated}`);
+      return;
+    }
+    case "user:set-role": {
+      const role = required(values, "role");
+      if (!(ROLES as readonly string[]).includes(role)) throw new UsageError(`--role must be one of ${ROLES.join(", ")}`);
+      const user = await setUserRole(required(values, "email"), role as Role, actor);
+      console.log(`${user.email} is now ${user.role}`);
+      return;
+    }
+    case "api-key:create": {
+      const input = parseOrThrow(
+        createApiKeySchema.safeParse({ name: required(values, "name"), scopes: required(values, "scopes").split(",").map((s) => s.trim()).filter(Boolean) }),
+      );
+      const key = await createApiKey(input, actor);
+      console.log(`Created API key ${key.prefix} (${key.scopes.join(", ")})`);
+      console.log(`Secret (shown once, store it now): ${key.secret}`);
+      return;
+    }
+    case "api-key:list": {
+      const keys = await listApiKeys();
+      if (keys.length === 0) console.log("No API keys.");
+      for (const k of keys) {
+        const state = k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : `last used ${k.lastUsedAt?.toISOString() ?? "never"}`;
+        console.log(`${k.prefix}  ${k.name.padEnd(28)} ${k.scopes.join(",").padEnd(24)} created ${k.createdAt.toISOString()}  ${state}`);
+      }
+      return;
+    }
+    case "api-key:revoke": {
+      const prefix = required(values, "prefix");
+      const key = (await listApiKeys()).find((k) => k.prefix === prefix);
+      if (!key) throw new UsageError(`No API key with prefix ${prefix}`);
+      await revokeApiKey(key.id, actor);
+      console.log(`Revoked ${prefix}`);
+      return;
+    }
+    default:
+      throw new UsageError(`Unknown command "${command}"`);
+  }
+}
+
+async function main(): Promise<number> {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: {
+      email: { type: "string" },
+      name: { type: "string" },
+      role: { type: "string" },
+      password: { type: "string" },
+      scopes: { type: "string" },
+      prefix: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  const command = positionals[0];
+  if (!command || values.help) {
+    console.log(HELP);
+    return command || values.help ? 0 : 2;
+  }
+  let target: DatabaseTarget | undefined;
+  try {
+    await ensureSecret((line) => console.error(line));
+    target = await resolveDatabase({ log: (line) => console.error(line), joinRunning: true });
+    pointAtDatabase(target.url);
+    const migrated = await migrate(target.url);
+    if (migrated.applied.length > 0 || command === "migrate") {
+      console.log(`Migrations: ${migrated.applied.length} applied (${migrated.applied.join(", ") || "none pending"}), ${migrated.alreadyApplied} already in place`);
+    }
+    await ensureUpcomingPartitions(database().pool);
+    await run(command, values as Record<string, string | undefined>);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`error: ${error.message}\n\n${HELP}`);
+      return 2;
+    }
+    const known = error instanceof SafeError || error instanceof StartupError || error instanceof EnvError || error instanceof MigrationError;
+    console.error(`error: ${known ? (error as Error).message : String(error)}`);
+    return 1;
+  } finally {
+    await database().close().catch(() => {});
+    await target?.embedded?.stop();
+  }
+}
+
+void main().then((code) => process.exit(code));

@@ -1,0 +1,57 @@
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { env } from "../lib/env";
+
+// The server Playwright tests run against: `npm start` on its own fresh database (a new database on
+// TEST_DATABASE_URL/DATABASE_URL's server, or an embedded one in a temporary folder), port 3100.
+const E2E_PORT = "3100";
+
+async function main() {
+  const e = env();
+  const serverUrl = e.TEST_DATABASE_URL ?? e.DATABASE_URL;
+  const childEnv: Record<string, string> = {
+    PORT: E2E_PORT,
+    HOSTNAME: "127.0.0.1",
+    CLEARLOG_SECRET: randomBytes(32).toString("hex"),
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+  let cleanup: () => Promise<void>;
+  if (serverUrl) {
+    const name = `clearlog_e2e_${Date.now().toString(36)}`;
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE "${name}"`);
+    await admin.end();
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    childEnv.DATABASE_URL = url.toString();
+    cleanup = async () => {
+      const c = new pg.Client({ connectionString: serverUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await c.end();
+    };
+  } else {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "clearlog-e2e-"));
+    childEnv.CLEARLOG_DATA_DIR = dir;
+    childEnv.CLEARLOG_EMBEDDED_PG_PORT = "54339";
+    cleanup = () => rm(dir, { recursive: true, force: true });
+  }
+  const tsx = require.resolve("tsx/cli");
+  const child = spawn(process.execPath, [tsx, "--conditions=react-server", "scripts/start.ts"], {
+    stdio: "inherit",
+    env: { ...process.env, ...childEnv, DATABASE_URL: childEnv.DATABASE_URL ?? "" },
+  });
+  const stop = () => child.kill("SIGTERM");
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  const code = await new Promise<number>((resolve) => child.once("exit", (c) => resolve(c ?? 0)));
+  await cleanup().catch(() => {});
+  process.exit(code);
+}
+
+void main();

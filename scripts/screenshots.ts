@@ -1,0 +1,37 @@
+import { chromium, type Page } from "@playwright/test";
+import { CHROMIUM_ARGS, chromiumPath } from "../e2e/chromium";
+
+// `npm run screenshots` against a running demo (npm start): refreshes the pictures in docs/.
+const base = process.argv[2] ?? "http://localhost:3000";
+const out = "docs/screenshots";
+
+async function login(page: Page, email: string, password: string) {
+  await page.goto(`${base}/login`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/login"));
+}
+
+async function main() {
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+  const page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
+  await page.goto(`${base}/login`);
+  await page.screenshot({ path: `${out}/login.png` });
+  await login(page, "admin@clearlog.demo", "demo-admin-pass");
+  for (const [path, name] of [["/admin", "dashboard"], ["/admin/api-keys", "api-keys"], ["/admin/audit", "audit-log"], ["/admin/logs", "logs"]] as const) {
+    await page.goto(`${base}${path}`);
+    await page.waitForLoadState("networkidle");
+    await page.screenshot({ path: `${out}/${name}.png`, fullPage: true });
+  }
+  const portal = await browser.newPage({ viewport: { width: 1100, height: 760 } });
+  await login(portal, "user@clearlog.demo", "demo-user-pass");
+  await portal.screenshot({ path: `${out}/privacy-portal.png`, fullPage: true });
+  const mobile = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  await login(mobile, "admin@clearlog.demo", "demo-admin-pass");
+  await mobile.screenshot({ path: `${out}/dashboard-mobile.png`, fullPage: true });
+  await browser.close();
+  console.log(`screenshots written to ${out}/`);
+}
+
+void main();

@@ -1,0 +1,118 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+import { readdir } from "node:fs/promises";
+import path from "node:path";
+import { database } from "../lib/db/client";
+import { migrate, MigrationError } from "../lib/db/migrator";
+import { ensureUpcomingPartitions } from "../lib/db/partitions";
+import { env, EnvError } from "../lib/env";
+import { demoAccountsInUse, seedDemoWorkspace } from "../prisma/seed";
+import { ensureSecret, portInUse, resolveDatabase, StartupError, pointAtDatabase, type DatabaseTarget } from "./database-target";
+
+// `npm start`: database (embedded unless DATABASE_URL), migrations, demo data once, build if the
+// sources changed, then the Next.js server. Ctrl-C stops everything cleanly.
+const dev = process.argv.includes("--dev");
+const log = (line: string) => console.log(`[clearlog] ${line}`);
+const nextBin = path.join(path.dirname(require.resolve("next/package.json")), "dist", "bin", "next");
+
+const SOURCES = ["app", "components", "lib", "prisma", "public", "next.config.ts", "package.json", "tailwind.config.ts", "postcss.config.mjs"];
+
+async function newestMtime(entry: string): Promise<number> {
+  if (!existsSync(entry)) return 0;
+  const stat = statSync(entry);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  if (entry.endsWith(path.join("lib", "db", "generated"))) return 0;
+  let newest = 0;
+  for (const child of await readdir(entry)) newest = Math.max(newest, await newestMtime(path.join(entry, child)));
+  return newest;
+}
+
+async function buildIsStale(): Promise<boolean> {
+  const buildId = path.join(".next", "BUILD_ID");
+  if (!existsSync(buildId)) return true;
+  const built = statSync(buildId).mtimeMs;
+  for (const source of SOURCES) if ((await newestMtime(source)) > built) return true;
+  return false;
+}
+
+function run(args: string[], extraEnv: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, [nextBin, ...args], { stdio: "inherit", env: { ...process.env, ...extraEnv } });
+}
+
+function waitFor(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => child.once("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+}
+
+async function main(): Promise<void> {
+  let target: DatabaseTarget | undefined;
+  let server: ChildProcess | undefined;
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    if (server && server.exitCode === null) {
+      server.kill("SIGTERM");
+      await waitFor(server);
+    }
+    await database().close().catch(() => {});
+    if (target?.embedded) {
+      log("stopping embedded PostgreSQL");
+      await target.embedded.stop();
+    }
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+
+  try {
+    const { PORT: port, HOSTNAME: host } = env();
+    if (await portInUse(port, host === "0.0.0.0" ? "0.0.0.0" : host)) {
+      throw new StartupError(`Port ${port} is in use. Stop what is using it, or set PORT to another port.`);
+    }
+    await ensureSecret(log);
+    target = await resolveDatabase({ log, joinRunning: false });
+    pointAtDatabase(target.url);
+    log(`database: ${target.describe}`);
+    const migrated = await migrate(target.url, { log: (line) => log(`migrations: ${line}`) });
+    log(`migrations: ${migrated.applied.length} applied, ${migrated.alreadyApplied} already in place`);
+    await ensureUpcomingPartitions(database().pool);
+
+    if (env().CLEARLOG_SKIP_SEED === "0") {
+      const seed = await seedDemoWorkspace();
+      if (seed.seeded) {
+        log(`seeded the demo workspace (${seed.events} events)`);
+        log(`demo API key (shown once, store it now): ${seed.apiKey}`);
+      }
+      const accounts = await demoAccountsInUse();
+      if (accounts.length > 0) {
+        log("demo logins:");
+        for (const a of accounts) log(`  ${a.role.padEnd(15)} ${a.email.padEnd(26)} ${a.password}`);
+      }
+    }
+
+    const childEnv = { DATABASE_URL: target.url, CLEARLOG_SECRET: env().CLEARLOG_SECRET!, PORT: String(port) };
+    if (dev) {
+      server = run(["dev", "-p", String(port), "-H", host], childEnv);
+    } else {
+      if (await buildIsStale()) {
+        log("building the web app (first start or sources changed; this takes a minute or two)");
+        const code = await waitFor(run(["build"], { ...childEnv, NODE_ENV: "production" }));
+        if (code !== 0) throw new StartupError("The build failed; see the output above.");
+      }
+      server = run(["start", "-p", String(port), "-H", host], { ...childEnv, NODE_ENV: "production" });
+    }
+    log(`serving http://localhost:${port} (Ctrl-C to stop)`);
+    const code = await waitFor(server);
+    if (!stopping) {
+      log(`the web server exited with code ${code}`);
+      await stop(code === 0 ? 0 : 1);
+    }
+  } catch (error) {
+    const known = error instanceof StartupError || error instanceof EnvError || error instanceof MigrationError;
+    console.error(`[clearlog] error: ${known ? (error as Error).message : String(error)}`);
+    if (!known) console.error(error);
+    await stop(1);
+  }
+}
+
+void main();
