@@ -53,7 +53,7 @@ test("the create form refuses a key without a name or scope", async ({ page }) =
   await page.getByLabel(/ingest/).uncheck();
   await page.getByLabel("Name").fill("No scopes");
   await page.getByRole("button", { name: "Create key" }).click();
-  await expect(page.getByRole("alert")).toContainText("Choose at least one scope");
+  await expect(page.getByTestId("form-error")).toContainText("Choose at least one scope");
 });
 
 test("malformed API key headers get a clear 401, never a 500", async ({ request }) => {

@@ -82,7 +82,8 @@ export function demoEvents(subjects: DemoSubject[], count: number, now: Date, ra
   for (let i = 0; i < count; i++) {
     const subject = pick(rand, subjects);
     const occurredAt = new Date(now.getTime() - Math.floor(rand() ** 0.8 * weekMs));
-    const sessionKey = `sess_${subject.externalId}_${Math.floor(occurredAt.getTime() / 3_600_000)}`;
+    // Keys derive from the pseudonym, never the application's user id (that lives only in `subjects`).
+    const sessionKey = `sess_${subject.pseudonym.slice(0, 16)}_${Math.floor(occurredAt.getTime() / 3_600_000)}`;
     const base = {
       eventId: `demo-${i.toString().padStart(6, "0")}`,
       occurredAt,
@@ -111,7 +112,7 @@ export function demoEvents(subjects: DemoSubject[], count: number, now: Date, ra
         genAiProviderName: provider,
         genAiRequestModel: model,
         genAiOperationName: "chat",
-        genAiConversationId: `conv_${subject.externalId}_${int(rand, 1, 4)}`,
+        genAiConversationId: `conv_${subject.pseudonym.slice(0, 16)}_${int(rand, 1, 4)}`,
         genAiUsageInputTokens: input,
         genAiUsageOutputTokens: output,
         genAiLatencyMs: int(rand, 300, 6000),

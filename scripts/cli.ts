@@ -142,7 +142,8 @@ async function main(): Promise<number> {
     console.error(`error: ${known ? (error as Error).message : String(error)}`);
     return 1;
   } finally {
-    await database().close().catch(() => {});
+    // database() itself throws when the configuration is invalid; that was already reported.
+    await Promise.resolve().then(() => database().close()).catch(() => {});
     await target?.embedded?.stop();
   }
 }

@@ -54,7 +54,8 @@ async function main(): Promise<void> {
       server.kill("SIGTERM");
       await waitFor(server);
     }
-    await database().close().catch(() => {});
+    // database() itself throws when the configuration is invalid; that was already reported.
+    await Promise.resolve().then(() => database().close()).catch(() => {});
     if (target?.embedded) {
       log("stopping embedded PostgreSQL");
       await target.embedded.stop();

@@ -1,5 +1,6 @@
 "use client";
 
+import { FormError } from "@/components/ui/form-error";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { revokeApiKeyAction } from "@/lib/auth/api-key-actions";
@@ -40,11 +41,7 @@ export function ApiKeyTable({ keys }: { keys: ApiKeyRow[] }) {
 
   return (
     <div className="space-y-3">
-      {error && (
-        <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
       <div className="overflow-x-auto">
         <table className="min-w-full text-left text-sm">
           <thead className="text-xs uppercase tracking-wide text-slate-500">

@@ -1,5 +1,6 @@
 "use client";
 
+import { FormError } from "@/components/ui/form-error";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { createApiKeyAction } from "@/lib/auth/api-key-actions";
@@ -57,11 +58,7 @@ export function CreateApiKeyForm() {
 
   return (
     <form action={submit} className="space-y-4">
-      {error && (
-        <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
       <div>
         <label htmlFor="key-name" className="block text-sm font-medium text-slate-700">
           Name

@@ -1,5 +1,6 @@
 "use client";
 
+import { FormError } from "@/components/ui/form-error";
 import { useActionState } from "react";
 import { loginAction, type LoginState } from "@/lib/auth/actions";
 import { Button } from "@/components/ui/button";
@@ -9,11 +10,7 @@ export function LoginForm({ next }: { next?: string }) {
   return (
     <form action={formAction} className="space-y-5" noValidate>
       {next && <input type="hidden" name="next" value={next} />}
-      {state.error && (
-        <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-          {state.error}
-        </p>
-      )}
+      <FormError message={state.error} />
       <div>
         <label htmlFor="email" className="block text-sm font-medium text-slate-700">
           Email
@@ -23,6 +20,7 @@ export function LoginForm({ next }: { next?: string }) {
           name="email"
           type="email"
           autoComplete="username"
+          defaultValue={state.email}
           required
           aria-invalid={Boolean(state.fieldErrors?.email)}
           aria-describedby={state.fieldErrors?.email ? "email-error" : undefined}

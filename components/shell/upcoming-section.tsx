@@ -59,7 +59,7 @@ export function upcomingTitle(href: UpcomingHref): string {
 }
 
 export async function UpcomingSection({ href }: { href: UpcomingHref }) {
-  await requirePageUser(sectionRoles(href), href);
+  await requirePageUser(sectionRoles(href));
   const section = UPCOMING[href];
   return (
     <>

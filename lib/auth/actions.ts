@@ -12,6 +12,8 @@ import { homeFor } from "./roles";
 import { supabaseSignIn, supabaseSignOut } from "./supabase-provider";
 
 export interface LoginState {
+  /** echoed back so the form keeps what was typed after a refusal */
+  email?: string;
   error?: string;
   fieldErrors?: Partial<Record<"email" | "password", string>>;
 }
@@ -29,7 +31,7 @@ export async function loginAction(_prev: LoginState, form: FormData): Promise<Lo
       const key = issue.path[0] as "email" | "password";
       fieldErrors[key] ??= issue.message;
     }
-    return { fieldErrors };
+    return { fieldErrors, email: String(form.get("email") ?? "") };
   }
   const cookies = await requestCookies();
   const h = await headers();
@@ -40,7 +42,7 @@ export async function loginAction(_prev: LoginState, form: FormData): Promise<Lo
         userAgent: h.get("user-agent"),
         secureCookies: secureCookiesFor(h.get("x-forwarded-proto")),
       });
-  if (!result.ok) return { error: result.message };
+  if (!result.ok) return { error: result.message, email: parsed.data.email };
   const next = safeNext(form.get("next"));
   redirect(next ?? homeFor(result.user.role));
 }

@@ -1,10 +1,12 @@
 import "server-only";
 import { cache } from "react";
+import { headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { supabaseConfigured } from "../env";
 import { ForbiddenError, NotAuthenticatedError } from "../errors";
 import { requestCookies } from "./cookie-adapter";
 import { SESSION_COOKIE, userForSessionToken } from "./local-sessions";
+import { REQUEST_PATH_HEADER } from "./request-path";
 import type { Role } from "./roles";
 import type { SessionUser } from "./session-user";
 import { supabaseUser } from "./supabase-provider";
@@ -17,9 +19,13 @@ export const getCurrentUser = cache(async (): Promise<SessionUser | null> => {
 });
 
 /** For pages and layouts: sends strangers to the login page and refuses other roles with a 403. */
-export async function requirePageUser(roles: readonly Role[], from: string): Promise<SessionUser> {
+export async function requirePageUser(roles: readonly Role[]): Promise<SessionUser> {
   const user = await getCurrentUser();
-  if (!user) redirect(`/login?next=${encodeURIComponent(from)}`);
+  if (!user) {
+    // Set by proxy.ts; the login page only follows same-site paths.
+    const from = (await headers()).get(REQUEST_PATH_HEADER) ?? "/";
+    redirect(`/login?next=${encodeURIComponent(from)}`);
+  }
   if (!roles.includes(user.role)) forbidden();
   return user;
 }

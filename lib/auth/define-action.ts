@@ -37,8 +37,8 @@ export function defineAction<S extends z.ZodType, T>(
     if (!parsed.success) {
       const fieldErrors: Record<string, string> = {};
       for (const issue of parsed.error.issues) fieldErrors[issue.path.join(".") || "form"] ??= issue.message;
-      const [field, message] = Object.entries(fieldErrors)[0] ?? ["form", "Invalid input"];
-      return { ok: false, error: field === "form" ? message : `${field}: ${message}`, fieldErrors };
+      // Schema messages are written for people and say which field they are about.
+      return { ok: false, error: Object.values(fieldErrors)[0] ?? "Invalid input", fieldErrors };
     }
     try {
       return { ok: true, data: await handler(parsed.data, { user, actor }) };

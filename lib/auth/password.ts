@@ -6,6 +6,8 @@ const N = 16384;
 const R = 8;
 const P = 1;
 const KEY_LENGTH = 64;
+const MIN_KEY_BYTES = 16;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 function scrypt(password: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) =>
@@ -25,12 +27,17 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const parts = stored.split("$");
   if (parts.length !== 6 || parts[0] !== "scrypt") return false;
   const [, n, r, p, saltB64, keyB64] = parts as [string, string, string, string, string, string];
+  // A malformed hash must never verify: Buffer.from ignores bad base64, and an empty key would make
+  // any password "match" (two empty buffers are equal). Bad cost parameters make scrypt throw.
+  if (!BASE64.test(saltB64) || !BASE64.test(keyB64)) return false;
   const expected = Buffer.from(keyB64, "base64");
-  const key = await scrypt(password, Buffer.from(saltB64, "base64"), expected.length, {
-    N: Number(n),
-    r: Number(r),
-    p: Number(p),
-  });
+  if (expected.length < MIN_KEY_BYTES) return false;
+  let key: Buffer;
+  try {
+    key = await scrypt(password, Buffer.from(saltB64, "base64"), expected.length, { N: Number(n), r: Number(r), p: Number(p) });
+  } catch {
+    return false;
+  }
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 

@@ -7,7 +7,7 @@ import { requirePageUser } from "@/lib/auth/current-user";
 import { CONSOLE_ROLES, CONSOLE_SECTIONS } from "@/lib/auth/roles";
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
-  const user = await requirePageUser(CONSOLE_ROLES, "/admin");
+  const user = await requirePageUser(CONSOLE_ROLES);
   const sections = CONSOLE_SECTIONS.filter((s) => s.roles.includes(user.role));
   return (
     <div className="min-h-screen md:flex">

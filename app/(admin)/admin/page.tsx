@@ -13,7 +13,7 @@ import { loadOverview } from "@/lib/dashboard/overview";
 export const metadata: Metadata = { title: "Dashboard" };
 
 export default async function DashboardPage() {
-  await requirePageUser(sectionRoles("/admin"), "/admin");
+  await requirePageUser(sectionRoles("/admin"));
   const o = await loadOverview();
   const total = o.daily.reduce((sum, d) => sum + d.user_action + d.ai_interaction + d.api_request + d.error + d.system, 0);
   return (

@@ -6,7 +6,7 @@ import { requirePageUser } from "@/lib/auth/current-user";
 export const metadata: Metadata = { title: "Privacy center" };
 
 export default async function PrivacyPortalPage() {
-  const user = await requirePageUser(["end_user"], "/privacy");
+  const user = await requirePageUser(["end_user"]);
   return (
     <>
       <PageHeader

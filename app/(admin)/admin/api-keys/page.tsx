@@ -10,7 +10,7 @@ import { sectionRoles } from "@/lib/auth/roles";
 export const metadata: Metadata = { title: "API keys" };
 
 export default async function ApiKeysPage() {
-  await requirePageUser(sectionRoles("/admin/api-keys"), "/admin/api-keys");
+  await requirePageUser(sectionRoles("/admin/api-keys"));
   const keys = await listApiKeys();
   return (
     <>

@@ -10,7 +10,7 @@ import { sectionRoles } from "@/lib/auth/roles";
 export const metadata: Metadata = { title: "Audit log" };
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  await requirePageUser(sectionRoles("/admin/audit"), "/admin/audit");
+  await requirePageUser(sectionRoles("/admin/audit"));
   const filter = parseAuditFilter(await searchParams);
   const [{ rows, nextBefore }, actions] = await Promise.all([listAudit(filter), auditActions()]);
   const names = await actorNames(rows.map((r) => r.actorId));

@@ -1,0 +1,230 @@
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdtemp } from "node:fs/promises";
+import { createRequire } from "node:module";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { verifyPassword } from "../lib/auth/password";
+
+// The real operator CLI, run as `npm run cli` runs it, against this file's own database. The child
+// is spawned asynchronously: in embedded mode this process serves the database it connects to.
+const root = path.resolve(__dirname, "..");
+const tsxCli = createRequire(import.meta.url).resolve("tsx/cli");
+const SECRET = "cli-test-secret-0123456789abcdef0123456789";
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+let dataDir: string;
+
+function cli(...args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [tsxCli, "--conditions=react-server", "scripts/cli.ts", ...args], {
+      cwd: root,
+      env: {
+        ...process.env,
+        DATABASE_URL: process.env.DATABASE_URL,
+        CLEARLOG_SECRET: SECRET,
+        CLEARLOG_DATA_DIR: dataDir,
+        NEXT_TELEMETRY_DISABLED: "1",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 45_000);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** An expected error: its exit code, one `error:` line first on stderr, and no stack trace. */
+function expectCleanError(run: Run, code: number, message: RegExp): string {
+  // Stack frames are defanged in failure messages, or Vitest tries to source-map them.
+  const shown = run.stderr.replace(/^(\s+)at /gm, "$1@ ");
+  expect(/^\s+at /m.test(run.stderr), `stack trace on stderr:\n${shown}`).toBe(false);
+  expect(run.code, shown).toBe(code);
+  const first = run.stderr.trim().split("\n")[0]!;
+  expect(first).toMatch(/^error: /);
+  expect(first).toMatch(message);
+  return first;
+}
+
+let client: pg.Client;
+async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
+  return (await client.query<T>(sql, params)).rows;
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(os.tmpdir(), "clearlog-cli-test-"));
+  client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+});
+
+afterAll(async () => {
+  await client?.end();
+});
+
+describe("operator CLI", () => {
+  it("migrate reports nothing pending on the already-migrated database", async () => {
+    const run = await cli("migrate");
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^Migrations: 0 applied \(none pending\), [1-9]\d* already in place$/m);
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it("user:create prints the id and a generated password once and stores only a scrypt hash", async () => {
+    const run = await cli("user:create", "--email", "Grace@Example.test", "--name", "Grace Hopper", "--role", "data_scientist");
+    expect(run.code, run.stderr).toBe(0);
+    const created = /^Created data_scientist grace@example\.test \(([0-9a-f-]{36})\)$/m.exec(run.stdout);
+    expect(created, run.stdout).not.toBeNull();
+    const passwordLines = run.stdout.match(/^Password \(shown once\): (\S+)$/gm) ?? [];
+    expect(passwordLines).toHaveLength(1);
+    const password = passwordLines[0]!.split(": ")[1]!;
+    expect(password.length).toBeGreaterThanOrEqual(10);
+
+    const [user] = await query<{ id: string; role: string; display_name: string; password_hash: string }>(
+      `SELECT id, role::text, display_name, password_hash FROM users WHERE email = $1`,
+      ["grace@example.test"],
+    );
+    expect(user).toMatchObject({ id: created![1], role: "data_scientist", display_name: "Grace Hopper" });
+    expect(user!.password_hash).toMatch(/^scrypt\$16384\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
+    expect(await verifyPassword(password, user!.password_hash)).toBe(true);
+    const leaked = await query<{ n: number }>(
+      `SELECT ((SELECT count(*) FROM users u WHERE u::text LIKE '%' || $1 || '%') +
+               (SELECT count(*) FROM audit_log a WHERE a::text LIKE '%' || $1 || '%'))::int AS n`,
+      [password],
+    );
+    expect(leaked[0]!.n).toBe(0);
+    const audit = await query<{ actor_type: string }>(
+      `SELECT actor_type::text FROM audit_log WHERE action = 'user.create' AND resource_id = $1`,
+      [user!.id],
+    );
+    expect(audit).toEqual([{ actor_type: "cli" }]);
+  });
+
+  it("user:create with an unknown role exits 2 naming --role", async () => {
+    const run = await cli("user:create", "--email", "root@example.test", "--name", "Root", "--role", "superuser");
+    expectCleanError(run, 2, /--role must be one of admin, data_scientist, end_user/);
+    expect(run.stderr).toContain("Usage: npm run cli");
+    expect(await query(`SELECT 1 FROM users WHERE email = 'root@example.test'`)).toHaveLength(0);
+  });
+
+  it("a duplicate email exits 1 with a one-line message", async () => {
+    const run = await cli("user:create", "--email", "grace@example.test", "--name", "Grace Again", "--role", "end_user", "--password", "another-long-password");
+    const line = expectCleanError(run, 1, /A user with that email already exists/);
+    expect(run.stderr.trim()).toBe(line);
+    const rows = await query<{ display_name: string }>(`SELECT display_name FROM users WHERE email = 'grace@example.test'`);
+    expect(rows).toEqual([{ display_name: "Grace Hopper" }]);
+  });
+
+  it("user:set-role changes the role, ends sessions and is audited as cli", async () => {
+    const [user] = await query<{ id: string }>(`SELECT id FROM users WHERE email = 'grace@example.test'`);
+    await query(
+      `INSERT INTO auth_sessions (id, user_id, token_hash, expires_at) VALUES (gen_random_uuid(), $1, $2, now() + interval '1 hour')`,
+      [user!.id, createHash("sha256").update("a-session").digest("hex")],
+    );
+    expect(await query(`SELECT 1 FROM auth_sessions WHERE user_id = $1`, [user!.id])).toHaveLength(1);
+    const run = await cli("user:set-role", "--email", "GRACE@example.test", "--role", "admin");
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain("grace@example.test is now admin");
+    expect(await query(`SELECT role::text FROM users WHERE id = $1`, [user!.id])).toEqual([{ role: "admin" }]);
+    expect(await query(`SELECT 1 FROM auth_sessions WHERE user_id = $1`, [user!.id])).toHaveLength(0);
+    const audit = await query<{ actor_type: string; actor_id: string | null; metadata: unknown }>(
+      `SELECT actor_type::text, actor_id, metadata FROM audit_log WHERE action = 'user.set_role' AND resource_id = $1`,
+      [user!.id],
+    );
+    expect(audit).toEqual([{ actor_type: "cli", actor_id: null, metadata: { from: "data_scientist", to: "admin" } }]);
+
+    const bad = await cli("user:set-role", "--email", "grace@example.test", "--role", "root");
+    expectCleanError(bad, 2, /--role must be one of/);
+    const missing = await cli("user:set-role", "--email", "nobody@example.test", "--role", "admin");
+    expectCleanError(missing, 1, /No user with that email/);
+  });
+
+  it("api-key:create prints the secret once, stores only its sha256, and list/revoke work by prefix", async () => {
+    const run = await cli("api-key:create", "--name", "Checkout service", "--scopes", "ingest, feedback,ingest");
+    expect(run.code, run.stderr).toBe(0);
+    const prefix = /^Created API key (clk_[0-9a-f]{8}) \(ingest, feedback\)$/m.exec(run.stdout)?.[1];
+    expect(prefix, run.stdout).toBeDefined();
+    const secrets = [...run.stdout.matchAll(/^Secret \(shown once, store it now\): (\S+)$/gm)].map((m) => m[1]!);
+    expect(secrets).toHaveLength(1);
+    const secret = secrets[0]!;
+    expect(secret.startsWith(`${prefix}_`)).toBe(true);
+
+    const [row] = await query<{ id: string; secret_hash: string; scopes: string[]; revoked_at: Date | null }>(
+      `SELECT id, secret_hash, scopes::text[] AS scopes, revoked_at FROM api_keys WHERE prefix = $1`,
+      [prefix],
+    );
+    expect(row!.secret_hash).toBe(createHash("sha256").update(secret, "utf8").digest("hex"));
+    expect(row!.scopes).toEqual(["ingest", "feedback"]);
+    expect(row!.revoked_at).toBeNull();
+    expect(await query(`SELECT 1 FROM api_keys k WHERE k::text LIKE '%' || $1 || '%'`, [secret.slice(prefix!.length + 1)])).toHaveLength(0);
+    expect(await query(`SELECT actor_type::text FROM audit_log WHERE action = 'api_key.create' AND resource_id = $1`, [row!.id])).toEqual([
+      { actor_type: "cli" },
+    ]);
+
+    const list = await cli("api-key:list");
+    expect(list.code, list.stderr).toBe(0);
+    const line = list.stdout.split("\n").find((l) => l.startsWith(prefix!));
+    expect(line).toMatch(/Checkout service\s+ingest,feedback\s+created \S+\s+last used never/);
+    expect(list.stdout + list.stderr).not.toContain(secret.slice(prefix!.length + 1));
+
+    const revoke = await cli("api-key:revoke", "--prefix", prefix!);
+    expect(revoke.code, revoke.stderr).toBe(0);
+    expect(revoke.stdout).toContain(`Revoked ${prefix}`);
+    const [revoked] = await query<{ revoked_at: Date | null }>(`SELECT revoked_at FROM api_keys WHERE id = $1`, [row!.id]);
+    expect(revoked!.revoked_at).toBeInstanceOf(Date);
+    expect(await query(`SELECT actor_type::text FROM audit_log WHERE action = 'api_key.revoke' AND resource_id = $1`, [row!.id])).toEqual([
+      { actor_type: "cli" },
+    ]);
+    const after = await cli("api-key:list");
+    expect(after.stdout.split("\n").find((l) => l.startsWith(prefix!))).toMatch(/revoked \d{4}-\d\d-\d\dT/);
+
+    expectCleanError(await cli("api-key:revoke", "--prefix", prefix!), 1, /already revoked/);
+    expectCleanError(await cli("api-key:revoke", "--prefix", "clk_00000000"), 2, /No API key with prefix clk_00000000/);
+  });
+
+  it("rejects unknown scopes and missing options with exit 2", async () => {
+    const before = await query<{ n: number }>(`SELECT count(*)::int AS n FROM api_keys`);
+    expectCleanError(await cli("api-key:create", "--name", "Bad", "--scopes", "bogus"), 2, /--scopes .*scope/i);
+    expectCleanError(await cli("api-key:create", "--name", "Bad"), 2, /--scopes is required/);
+    expect(await query(`SELECT count(*)::int AS n FROM api_keys`)).toEqual(before);
+  });
+
+  it("an unknown command exits 2 with the usage text", async () => {
+    const run = await cli("frobnicate");
+    expectCleanError(run, 2, /Unknown command "frobnicate"/);
+    expect(run.stderr).toContain("Usage: npm run cli -- <command> [options]");
+    expect(run.stderr).toContain("api-key:revoke --prefix");
+    const bare = await cli();
+    expect(bare.code).toBe(2);
+    expect(bare.stdout).toContain("Usage: npm run cli");
+  });
+
+  it("an invalid CLEARLOG_SECRET is one line, exit 1, without a stack trace", async () => {
+    const run = await new Promise<Run>((resolve) => {
+      const child = spawn(process.execPath, [tsxCli, "--conditions=react-server", "scripts/cli.ts", "api-key:list"], {
+        cwd: root,
+        env: { ...process.env, CLEARLOG_SECRET: "short", CLEARLOG_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1" },
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+      child.on("close", (code) => resolve({ code, stdout, stderr }));
+    });
+    const line = expectCleanError(run, 1, /CLEARLOG_SECRET must be at least 32 characters/);
+    expect(run.stderr.trim()).toBe(line);
+  });
+});
