@@ -45,7 +45,7 @@ export type Env = z.infer<typeof schema>;
 
 export class EnvError extends Error {}
 
-function parseEnv(source: Record<string, string | undefined>): Env {
+export function parseEnv(source: Record<string, string | undefined>): Env {
   const result = schema.safeParse(source);
   if (!result.success) {
     const first = result.error.issues[0];

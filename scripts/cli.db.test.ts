@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
@@ -22,17 +22,11 @@ interface Run {
 
 let dataDir: string;
 
-function cli(...args: string[]): Promise<Run> {
+function cliWith(env: Record<string, string>, ...args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [tsxCli, "--conditions=react-server", "scripts/cli.ts", ...args], {
       cwd: root,
-      env: {
-        ...process.env,
-        DATABASE_URL: process.env.DATABASE_URL,
-        CLEARLOG_SECRET: SECRET,
-        CLEARLOG_DATA_DIR: dataDir,
-        NEXT_TELEMETRY_DISABLED: "1",
-      },
+      env: { ...process.env, CLEARLOG_SECRET: SECRET, CLEARLOG_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -47,6 +41,9 @@ function cli(...args: string[]): Promise<Run> {
     });
   });
 }
+
+/** DATABASE_URL is inherited: test-setup points it at this file's database. */
+const cli = (...args: string[]) => cliWith({}, ...args);
 
 /** An expected error: its exit code, one `error:` line first on stderr, and no stack trace. */
 function expectCleanError(run: Run, code: number, message: RegExp): string {
@@ -73,9 +70,15 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await client?.end();
+  // With DATABASE_URL and CLEARLOG_SECRET set, the CLI neither starts an embedded server nor writes a secret.
+  expect(await readdir(dataDir)).toEqual([]);
+  await rm(dataDir, { recursive: true, force: true });
 });
 
-describe("operator CLI", () => {
+let key: { id: string; prefix: string; secret: string } | undefined;
+
+// Each test runs the CLI a few times (about 1-3 s each), hence the longer timeout.
+describe("operator CLI", { timeout: 120_000 }, () => {
   it("migrate reports nothing pending on the already-migrated database", async () => {
     const run = await cli("migrate");
     expect(run.code, run.stderr).toBe(0);
@@ -152,7 +155,7 @@ describe("operator CLI", () => {
     expectCleanError(missing, 1, /No user with that email/);
   });
 
-  it("api-key:create prints the secret once, stores only its sha256, and list/revoke work by prefix", async () => {
+  it("api-key:create prints the secret once and stores only its sha256", async () => {
     const run = await cli("api-key:create", "--name", "Checkout service", "--scopes", "ingest, feedback,ingest");
     expect(run.code, run.stderr).toBe(0);
     const prefix = /^Created API key (clk_[0-9a-f]{8}) \(ingest, feedback\)$/m.exec(run.stdout)?.[1];
@@ -173,25 +176,32 @@ describe("operator CLI", () => {
     expect(await query(`SELECT actor_type::text FROM audit_log WHERE action = 'api_key.create' AND resource_id = $1`, [row!.id])).toEqual([
       { actor_type: "cli" },
     ]);
+    key = { id: row!.id, prefix: prefix!, secret };
+  });
 
+  it("api-key:list shows the prefix but never the secret", async () => {
+    const { prefix, secret } = key!;
     const list = await cli("api-key:list");
     expect(list.code, list.stderr).toBe(0);
-    const line = list.stdout.split("\n").find((l) => l.startsWith(prefix!));
+    const line = list.stdout.split("\n").find((l) => l.startsWith(prefix));
     expect(line).toMatch(/Checkout service\s+ingest,feedback\s+created \S+\s+last used never/);
-    expect(list.stdout + list.stderr).not.toContain(secret.slice(prefix!.length + 1));
+    expect(list.stdout + list.stderr).not.toContain(secret.slice(prefix.length + 1));
+  });
 
-    const revoke = await cli("api-key:revoke", "--prefix", prefix!);
+  it("api-key:revoke revokes by prefix, audited as cli, and refuses a second time", async () => {
+    const { id, prefix } = key!;
+    const revoke = await cli("api-key:revoke", "--prefix", prefix);
     expect(revoke.code, revoke.stderr).toBe(0);
     expect(revoke.stdout).toContain(`Revoked ${prefix}`);
-    const [revoked] = await query<{ revoked_at: Date | null }>(`SELECT revoked_at FROM api_keys WHERE id = $1`, [row!.id]);
+    const [revoked] = await query<{ revoked_at: Date | null }>(`SELECT revoked_at FROM api_keys WHERE id = $1`, [id]);
     expect(revoked!.revoked_at).toBeInstanceOf(Date);
-    expect(await query(`SELECT actor_type::text FROM audit_log WHERE action = 'api_key.revoke' AND resource_id = $1`, [row!.id])).toEqual([
+    expect(await query(`SELECT actor_type::text FROM audit_log WHERE action = 'api_key.revoke' AND resource_id = $1`, [id])).toEqual([
       { actor_type: "cli" },
     ]);
     const after = await cli("api-key:list");
-    expect(after.stdout.split("\n").find((l) => l.startsWith(prefix!))).toMatch(/revoked \d{4}-\d\d-\d\dT/);
+    expect(after.stdout.split("\n").find((l) => l.startsWith(prefix))).toMatch(/revoked \d{4}-\d\d-\d\dT/);
 
-    expectCleanError(await cli("api-key:revoke", "--prefix", prefix!), 1, /already revoked/);
+    expectCleanError(await cli("api-key:revoke", "--prefix", prefix), 1, /already revoked/);
     expectCleanError(await cli("api-key:revoke", "--prefix", "clk_00000000"), 2, /No API key with prefix clk_00000000/);
   });
 
@@ -213,17 +223,7 @@ describe("operator CLI", () => {
   });
 
   it("an invalid CLEARLOG_SECRET is one line, exit 1, without a stack trace", async () => {
-    const run = await new Promise<Run>((resolve) => {
-      const child = spawn(process.execPath, [tsxCli, "--conditions=react-server", "scripts/cli.ts", "api-key:list"], {
-        cwd: root,
-        env: { ...process.env, CLEARLOG_SECRET: "short", CLEARLOG_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1" },
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-      child.on("close", (code) => resolve({ code, stdout, stderr }));
-    });
+    const run = await cliWith({ CLEARLOG_SECRET: "short" }, "api-key:list");
     const line = expectCleanError(run, 1, /CLEARLOG_SECRET must be at least 32 characters/);
     expect(run.stderr.trim()).toBe(line);
   });

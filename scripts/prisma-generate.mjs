@@ -1,5 +1,5 @@
 // Prisma's CLI tries to download its schema engine on every command; generation does not use it,
-// so any executable satisfies the check (see docs/decisions.md). Node itself is one.
+// so any executable satisfies the check (see docs/database.md). Node itself is one.
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 

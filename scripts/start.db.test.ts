@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readdir } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import net from "node:net";
 import os from "node:os";
@@ -92,6 +92,7 @@ async function closedPortUrl(): Promise<{ url: string; port: number }> {
 
 afterAll(async () => {
   await new Promise<void>((resolve) => (occupied ? occupied.close(() => resolve()) : resolve()));
+  await Promise.all(dataDirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
 describe("npm start: startup errors", () => {

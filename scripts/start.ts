@@ -91,7 +91,7 @@ async function main(): Promise<void> {
       }
     }
 
-    const childEnv = { DATABASE_URL: target.url, CLEARLOG_SECRET: env().CLEARLOG_SECRET!, PORT: String(port) };
+    const childEnv = { NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: target.url, CLEARLOG_SECRET: env().CLEARLOG_SECRET!, PORT: String(port) };
     if (dev) {
       server = run(["dev", "-p", String(port), "-H", host], childEnv);
     } else {

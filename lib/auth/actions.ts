@@ -9,6 +9,7 @@ import { getCurrentUser } from "./current-user";
 import { deleteSession, SESSION_COOKIE } from "./local-sessions";
 import { loginSchema, loginWithPassword, secureCookiesFor } from "./login";
 import { homeFor } from "./roles";
+import { safeNext } from "./safe-next";
 import { supabaseSignIn, supabaseSignOut } from "./supabase-provider";
 
 export interface LoginState {
@@ -16,11 +17,6 @@ export interface LoginState {
   email?: string;
   error?: string;
   fieldErrors?: Partial<Record<"email" | "password", string>>;
-}
-
-/** Only same-site paths are followed after sign-in. */
-function safeNext(next: unknown): string | null {
-  return typeof next === "string" && /^\/(?!\/)[\w\-/?=&%.]*$/.test(next) ? next : null;
 }
 
 export async function loginAction(_prev: LoginState, form: FormData): Promise<LoginState> {

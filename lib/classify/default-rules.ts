@@ -1,6 +1,6 @@
 import type { EventType } from "../db/generated/enums";
 
-// The rules a new workspace starts with (docs/ingestion.md explains each). Admins edit them in the console.
+// The classification rules a new workspace starts with; admins edit them in the console.
 export interface DefaultRule {
   name: string;
   description: string;
