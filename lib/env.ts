@@ -37,6 +37,13 @@ const schema = z.object({
   CLEARLOG_LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
   CLEARLOG_SECURE_COOKIES: z.enum(["auto", "true", "false"]).default("auto"),
   CLEARLOG_SKIP_SEED: z.enum(["0", "1"]).default("0"),
+  CLEARLOG_INGEST_MAX_EVENTS: z.coerce.number().int().min(1).max(100_000).default(1000),
+  CLEARLOG_INGEST_MAX_BATCH_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  CLEARLOG_INGEST_MAX_EVENT_BYTES: z.coerce.number().int().min(256).default(256 * 1024),
+  CLEARLOG_INGEST_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  CLEARLOG_INGEST_RATE_PER_SECOND: z.coerce.number().min(0).default(50),
+  CLEARLOG_INGEST_RATE_BURST: z.coerce.number().int().min(1).default(200),
+  CLEARLOG_RULES_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
   NEXT_PUBLIC_SUPABASE_URL: optionalUrl,
   NEXT_PUBLIC_SUPABASE_ANON_KEY: z.string().optional(),
 });

@@ -1,0 +1,9 @@
+import type { NextRequest } from "next/server";
+import { handleOtlp } from "@/lib/ingest/otlp-route";
+
+export const dynamic = "force-dynamic";
+
+/** OTLP/HTTP logs intake: POST an OTLP/JSON ExportLogsServiceRequest with an API key holding the `ingest` scope. */
+export async function POST(request: NextRequest) {
+  return handleOtlp(request, "logs");
+}

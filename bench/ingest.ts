@@ -1,0 +1,131 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
+import { pipeline } from "node:stream/promises";
+import { Readable } from "node:stream";
+import pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
+import { createApiKey } from "../lib/auth/api-keys";
+import { database } from "../lib/db/client";
+import { ensureUpcomingPartitions } from "../lib/db/partitions";
+import { createTestDatabase } from "../lib/db/test-database";
+import { resetEnvCache } from "../lib/env";
+import { toStorable } from "../lib/ingest/normalize";
+import { wireEventSchema } from "../lib/ingest/event-schema";
+import { createLogger } from "../lib/sdk";
+import type { WireEvent } from "../lib/sdk/wire";
+import { DEFAULT_RULES } from "../lib/classify/default-rules";
+import { benchEvents } from "./ingest-events";
+import { median, printTable } from "./stats";
+
+// npm run bench:ingest [events=50000] [runs=3]
+// (a) raw COPY of equivalent rows into system_logs vs (b) the SDK sending the same number of events
+// over HTTP, batches of 500, to `next start` with classification on; same database, same run.
+const N = Number(process.argv[2] ?? 50_000);
+const RUNS = Number(process.argv[3] ?? 3);
+const PORT = 3201;
+
+function copyValue(v: unknown): string {
+  if (v === null || v === undefined) return "\\N";
+  const s = typeof v === "string" ? v : Array.isArray(v) ? `{${v.map((x) => JSON.stringify(String(x))).join(",")}}` : v instanceof Date ? v.toISOString() : typeof v === "object" ? JSON.stringify(v) : String(v);
+  return s.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r");
+}
+
+const COPY_COLUMNS = ["event_id", "occurred_at", "type", "severity", "name", "message", "component", "subject_pseudonym", "session_id", "classification", "categories", "purpose", "gen_ai_provider_name", "gen_ai_request_model", "gen_ai_usage_input_tokens", "gen_ai_usage_output_tokens", "gen_ai_latency_ms", "http_request_method", "http_route", "http_response_status_code", "http_duration_ms", "error_type", "payload"];
+
+function copyLines(events: WireEvent[]): string[] {
+  return events.map((raw) => {
+    const e = toStorable(wireEventSchema.parse(raw));
+    const values = [e.eventId, e.occurredAt, e.type, e.severity, e.name, e.message, e.component, e.subject ? createHash("sha256").update(e.subject).digest("hex") : null, e.sessionId, "internal", [], e.purpose, e.genAi.provider, e.genAi.model, e.genAi.inputTokens, e.genAi.outputTokens, e.genAi.latencyMs, e.http.method, e.http.route, e.http.status, e.http.durationMs, e.errorType, e.payload];
+    return `${values.map(copyValue).join("\t")}\n`;
+  });
+}
+
+async function timeCopy(url: string, events: WireEvent[]): Promise<number> {
+  const lines = copyLines(events);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const start = performance.now();
+  await pipeline(Readable.from(lines), client.query(copyFrom(`COPY system_logs (${COPY_COLUMNS.join(", ")}) FROM STDIN`)));
+  const ms = performance.now() - start;
+  await client.end();
+  return ms;
+}
+
+async function timeHttp(baseUrl: string, apiKey: string, events: WireEvent[]): Promise<{ ms: number; rejected: number }> {
+  let rejected = 0;
+  const logger = createLogger({ endpoint: baseUrl, apiKey, batchSize: 500, maxQueueSize: events.length + 1, flushIntervalMs: 50, onError: (e) => (rejected += e.rejections?.length ?? 0) });
+  const start = performance.now();
+  for (const e of events) {
+    if (e.type === "user_action") logger.logUserAction(e.action!, e.component!, e.attributes);
+    else if (e.type === "ai_interaction") logger.logAIInteraction(e.ai!.operation ?? "chat", { ...e.ai! });
+    else if (e.type === "api_request") logger.logApiRequest(e.http!);
+    else if (e.type === "error") logger.logError(Object.assign(new Error(e.error!.message), { name: e.error!.name, stack: e.error!.stack }), e.component);
+    else logger.logSystemEvent(e.name!, { note: e.message });
+  }
+  await logger.shutdown();
+  return { ms: performance.now() - start, rejected };
+}
+
+async function waitForHealth(url: string, server: ChildProcess): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if (server.exitCode !== null) throw new Error("the server exited; see its output above");
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error("the server did not start within 5 minutes");
+}
+
+async function main() {
+  const target = await createTestDatabase();
+  process.env.DATABASE_URL = target.url;
+  process.env.CLEARLOG_SECRET ??= "bench-secret-0123456789abcdef0123456789abcdef";
+  resetEnvCache();
+  const { pool, prisma } = database();
+  await ensureUpcomingPartitions(pool);
+  await prisma.classificationRule.createMany({ data: DEFAULT_RULES.map((r) => ({ ...r })) });
+  const key = await createApiKey({ name: "bench", scopes: ["ingest"] }, { type: "cli" });
+  console.log(`database: ${target.kind === "server" ? "PostgreSQL server" : "embedded PostgreSQL"}; ${N} events per run, ${RUNS} runs`);
+
+  const server = spawn(process.execPath, [require.resolve("tsx/cli"), "--conditions=react-server", "scripts/start.ts"], {
+    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, PORT: String(PORT), HOSTNAME: "127.0.0.1", CLEARLOG_SKIP_SEED: "1", CLEARLOG_INGEST_RATE_PER_SECOND: "0", NEXT_TELEMETRY_DISABLED: "1" },
+  });
+  const base = `http://127.0.0.1:${PORT}`;
+  try {
+    await waitForHealth(base, server);
+    const copy: number[] = [];
+    const http: number[] = [];
+    for (let run = 1; run <= RUNS; run++) {
+      await pool.query("TRUNCATE system_logs, logging_sessions, subjects");
+      copy.push(await timeCopy(target.url, benchEvents(N, run)));
+      await pool.query("TRUNCATE system_logs, logging_sessions, subjects");
+      const result = await timeHttp(base, key.secret, benchEvents(N, run + 100));
+      const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM system_logs");
+      if (rows[0]!.n + result.rejected < N) throw new Error(`only ${rows[0]!.n} of ${N} events were stored`);
+      http.push(result.ms);
+      console.log(`run ${run}: COPY ${Math.round((N / copy.at(-1)!) * 1000)} ev/s, HTTP+SDK ${Math.round((N / result.ms) * 1000)} ev/s`);
+    }
+    const copyRate = (N / median(copy)) * 1000;
+    const httpRate = (N / median(http)) * 1000;
+    printTable([
+      ["raw COPY into system_logs", `${Math.round(copyRate)} events/s`],
+      ["HTTP ingest via SDK, batches of 500, classification on", `${Math.round(httpRate)} events/s`],
+      ["ratio (HTTP / COPY), medians", (httpRate / copyRate).toFixed(2)],
+      ["budget", "ratio ≥ 0.50"],
+    ]);
+  } finally {
+    server.kill("SIGINT");
+    await new Promise((r) => server.once("exit", r));
+    await database().close();
+    await target.drop();
+  }
+}
+
+void main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,162 @@
+import "server-only";
+import type { z } from "zod";
+import { hmacHex } from "../auth/tokens";
+import { classifyEvent } from "../classify/engine";
+import { activeRules } from "../classify/rule-cache";
+import { database } from "../db/client";
+import { env, secret } from "../env";
+import { pseudonymFor } from "../privacy/pseudonym";
+import type { BatchResponse, EventResult } from "../sdk/wire";
+import { wireEventSchema } from "./event-schema";
+import { truncateIp } from "./ip";
+import { toStorable, withFingerprint, type StorableEvent } from "./normalize";
+import { ensurePartitionsFor } from "./partition-cache";
+import { insertEvents, upsertSessions, upsertSubjects, type EventRow, type SessionRow } from "./store";
+
+// The ingestion pipeline, shared by the events API and the OTLP intake: validate each event, classify
+// and redact it, replace the subject by its pseudonym, and store the batch in one transaction.
+// Per-event results say accepted, duplicate (same id and timestamp already stored), dropped (a rule
+// said so) or rejected (with the field and the reason). Nothing is half-written.
+export interface IngestContext {
+  apiKeyId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  now?: Date;
+}
+
+const FUTURE_TOLERANCE_MS = 5 * 60_000;
+
+function firstIssue(error: z.ZodError, index: number): { field: string; reason: string } {
+  const issue = error.issues[0]!;
+  const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
+  return { field: `events[${index}]${path}`, reason: issue.message };
+}
+
+function idOf(raw: unknown): string | null {
+  const id = (raw as { id?: unknown } | null)?.id;
+  return typeof id === "string" ? id.slice(0, 128) : null;
+}
+
+export async function ingestEvents(raw: readonly unknown[], ctx: IngestContext): Promise<BatchResponse> {
+  const now = ctx.now ?? new Date();
+  const oldest = now.getTime() - env().CLEARLOG_INGEST_MAX_AGE_DAYS * 86_400_000;
+  const rules = await activeRules();
+  const hashKey = secret();
+  const hash = (value: string) => hmacHex(hashKey, `hash:${value}`).slice(0, 12);
+
+  const results: EventResult[] = new Array(raw.length);
+  const toStore: { index: number; event: StorableEvent; classification: string; categories: string[] }[] = [];
+  const seen = new Set<string>();
+
+  raw.forEach((item, index) => {
+    const parsed = wireEventSchema.safeParse(item);
+    if (!parsed.success) {
+      results[index] = { id: idOf(item), status: "rejected", ...firstIssue(parsed.error, index) };
+      return;
+    }
+    const ts = parsed.data.timestamp.getTime();
+    if (ts < oldest || ts > now.getTime() + FUTURE_TOLERANCE_MS) {
+      const reason = ts < oldest ? `is more than ${env().CLEARLOG_INGEST_MAX_AGE_DAYS} days old` : "is in the future";
+      results[index] = { id: parsed.data.id, status: "rejected", field: `events[${index}].timestamp`, reason };
+      return;
+    }
+    const outcome = classifyEvent(toStorable(parsed.data), rules, { hash });
+    if (outcome.kind === "dropped") {
+      results[index] = { id: parsed.data.id, status: "dropped", reason: `rule "${outcome.rule}"` };
+      return;
+    }
+    const key = `${parsed.data.id}|${ts}`;
+    if (seen.has(key)) {
+      results[index] = { id: parsed.data.id, status: "duplicate" };
+      return;
+    }
+    seen.add(key);
+    toStore.push({ index, event: withFingerprint(outcome.event), classification: outcome.classification, categories: outcome.categories });
+  });
+
+  if (toStore.length > 0) {
+    const pseudonyms = new Map<string, string>();
+    for (const { event } of toStore) if (event.subject && !pseudonyms.has(event.subject)) pseudonyms.set(event.subject, pseudonymFor(event.subject, hashKey));
+    const ipPrefix = truncateIp(ctx.ip);
+    const rows: EventRow[] = toStore.map(({ event, classification, categories }) => ({
+      event_id: event.eventId,
+      occurred_at: event.occurredAt.toISOString(),
+      type: event.type,
+      severity: event.severity,
+      name: event.name,
+      message: event.message,
+      component: event.component,
+      subject_pseudonym: event.subject ? pseudonyms.get(event.subject)! : null,
+      session_id: event.sessionId,
+      classification,
+      categories,
+      purpose: event.purpose,
+      api_key_id: ctx.apiKeyId,
+      gen_ai_provider_name: event.genAi.provider,
+      gen_ai_request_model: event.genAi.model,
+      gen_ai_operation_name: event.genAi.operation,
+      gen_ai_conversation_id: event.genAi.conversationId,
+      gen_ai_usage_input_tokens: event.genAi.inputTokens,
+      gen_ai_usage_output_tokens: event.genAi.outputTokens,
+      gen_ai_latency_ms: event.genAi.latencyMs,
+      gen_ai_cost_usd: event.genAi.costUsd,
+      http_request_method: event.http.method,
+      http_route: event.http.route,
+      http_response_status_code: event.http.status,
+      http_duration_ms: event.http.durationMs,
+      http_request_size: event.http.requestSize,
+      http_response_size: event.http.responseSize,
+      error_type: event.errorType,
+      error_fingerprint: event.errorFingerprint,
+      payload: event.payload,
+    }));
+
+    const { pool } = database();
+    await ensurePartitionsFor(pool, toStore.map((s) => s.event.occurredAt));
+    const client = await pool.connect();
+    try {
+      await client.query("BEGIN");
+      await upsertSubjects(client, [...pseudonyms].map(([externalId, pseudonym]) => ({ externalId, pseudonym })));
+      const inserted = await insertEvents(client, rows);
+      const sessions = new Map<string, SessionRow>();
+      for (const { event } of toStore) {
+        if (!event.sessionId || !inserted.has(`${event.eventId}|${event.occurredAt.getTime()}`)) continue;
+        const at = event.occurredAt.toISOString();
+        const s = sessions.get(event.sessionId);
+        const ended = event.type === "system" && event.name === "session.end" ? at : null;
+        if (!s) {
+          sessions.set(event.sessionId, {
+            session_key: event.sessionId,
+            subject_pseudonym: event.subject ? pseudonyms.get(event.subject)! : null,
+            first_seen_at: at,
+            last_seen_at: at,
+            ended_at: ended,
+            event_count: 1,
+            user_agent: event.userAgent ?? ctx.userAgent?.slice(0, 512) ?? null,
+            ip_prefix: ipPrefix,
+          });
+        } else {
+          s.event_count++;
+          if (at < s.first_seen_at) s.first_seen_at = at;
+          if (at > s.last_seen_at) s.last_seen_at = at;
+          if (ended) s.ended_at = ended;
+          s.subject_pseudonym ??= event.subject ? pseudonyms.get(event.subject)! : null;
+        }
+      }
+      await upsertSessions(client, [...sessions.values()]);
+      await client.query("COMMIT");
+      for (const { index, event } of toStore) {
+        const stored = inserted.has(`${event.eventId}|${event.occurredAt.getTime()}`);
+        results[index] = { id: event.eventId, status: stored ? "accepted" : "duplicate" };
+      }
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  const count = (status: EventResult["status"]) => results.filter((r) => r.status === status).length;
+  return { accepted: count("accepted"), duplicates: count("duplicate"), dropped: count("dropped"), rejected: count("rejected"), results };
+}

@@ -1,0 +1,73 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+// Test helper: serves the real ingestion route handlers over real HTTP on 127.0.0.1, without the rest
+// of Next.js, so database tests can drive the API (and the SDK) and stop or restart the server.
+type Handler = (request: Request) => Promise<Response>;
+
+export interface IngestTestServer {
+  url: string;
+  port: number;
+  requests: number;
+  stop(): Promise<void>;
+  /** stops, then listens again on the same port (a server restart, as clients see it) */
+  restart(downForMs?: number): Promise<void>;
+}
+
+async function routes(): Promise<Record<string, Handler>> {
+  const events = await import("../../app/api/v1/events/route");
+  const table: Record<string, Handler> = { "POST /api/v1/events": (r) => events.POST(r as never) };
+  try {
+    const logs = await import("../../app/api/v1/otlp/v1/logs/route");
+    const traces = await import("../../app/api/v1/otlp/v1/traces/route");
+    table["POST /api/v1/otlp/v1/logs"] = (r) => logs.POST(r as never);
+    table["POST /api/v1/otlp/v1/traces"] = (r) => traces.POST(r as never);
+  } catch {
+    /* OTLP routes not present */
+  }
+  return table;
+}
+
+export async function startIngestServer(port = 0): Promise<IngestTestServer> {
+  const table = await routes();
+  const state = { requests: 0 };
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    state.requests++;
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const url = `http://127.0.0.1${req.url ?? "/"}`;
+    const handler = table[`${req.method} ${new URL(url).pathname}`];
+    if (!handler) {
+      res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "not found" }));
+      return;
+    }
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
+    headers.set("x-forwarded-for", req.socket.remoteAddress ?? "127.0.0.1");
+    const response = await handler(new Request(url, { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined }));
+    res.writeHead(response.status, Object.fromEntries(response.headers));
+    res.end(Buffer.from(await response.arrayBuffer()));
+  };
+  let server = http.createServer((req, res) => void handle(req, res).catch(() => res.writeHead(500).end()));
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  const actual = (server.address() as AddressInfo).port;
+  const close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return {
+    url: `http://127.0.0.1:${actual}`,
+    port: actual,
+    get requests() {
+      return state.requests;
+    },
+    stop: close,
+    async restart(downForMs = 0) {
+      await close();
+      await new Promise((r) => setTimeout(r, downForMs));
+      server = http.createServer((req, res) => void handle(req, res).catch(() => res.writeHead(500).end()));
+      await new Promise<void>((resolve) => server.listen(actual, "127.0.0.1", resolve));
+    },
+  };
+}

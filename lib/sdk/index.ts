@@ -1,0 +1,18 @@
+// Clearlog client SDK: send events from applications (Node 20+ and browsers) to a Clearlog server.
+// No server imports here: this folder is bundled into browser code.
+export { createLogger } from "./logger";
+export { ClearlogError } from "./errors";
+export type { ClearlogErrorCode, Rejection } from "./errors";
+export type {
+  AiInteraction,
+  ApiRequestInfo,
+  Details,
+  FetchInit,
+  FetchLike,
+  FetchResponseLike,
+  Logger,
+  LoggerOptions,
+  LoggerStats,
+  TimerApi,
+} from "./types";
+export type * from "./wire";
