@@ -17,11 +17,13 @@ import { DEFAULT_RULES } from "../lib/classify/default-rules";
 import { benchEvents } from "./ingest-events";
 import { median, printTable } from "./stats";
 
-// npm run bench:ingest [events=50000] [runs=3]
+// npm run bench:ingest [events=50000] [runs=3] [clients=4]
 // (a) raw COPY of equivalent rows into system_logs vs (b) the SDK sending the same number of events
-// over HTTP, batches of 500, to `next start` with classification on; same database, same run.
+// over HTTP, batches of 500, from `clients` application instances at once, to `next start` with
+// classification on; same database, same run.
 const N = Number(process.argv[2] ?? 50_000);
 const RUNS = Number(process.argv[3] ?? 3);
+const CLIENTS = Number(process.argv[4] ?? 4);
 const PORT = 3201;
 
 function copyValue(v: unknown): string {
@@ -51,18 +53,23 @@ async function timeCopy(url: string, events: WireEvent[]): Promise<number> {
   return ms;
 }
 
+function send(logger: ReturnType<typeof createLogger>, e: WireEvent): void {
+  if (e.type === "user_action") logger.logUserAction(e.action!, e.component!, e.attributes);
+  else if (e.type === "ai_interaction") logger.logAIInteraction(e.ai!.operation ?? "chat", { ...e.ai! });
+  else if (e.type === "api_request") logger.logApiRequest(e.http!);
+  else if (e.type === "error") logger.logError(Object.assign(new Error(e.error!.message), { name: e.error!.name, stack: e.error!.stack }), e.component);
+  else logger.logSystemEvent(e.name!, { note: e.message });
+}
+
+/** CLIENTS application instances, each with its own SDK logger, share the events. */
 async function timeHttp(baseUrl: string, apiKey: string, events: WireEvent[]): Promise<{ ms: number; rejected: number }> {
   let rejected = 0;
-  const logger = createLogger({ endpoint: baseUrl, apiKey, batchSize: 500, maxQueueSize: events.length + 1, flushIntervalMs: 50, onError: (e) => (rejected += e.rejections?.length ?? 0) });
+  const loggers = Array.from({ length: CLIENTS }, () =>
+    createLogger({ endpoint: baseUrl, apiKey, batchSize: 500, maxQueueSize: events.length + 1, flushIntervalMs: 20, onError: (e) => (rejected += e.rejections?.length ?? 0) }),
+  );
   const start = performance.now();
-  for (const e of events) {
-    if (e.type === "user_action") logger.logUserAction(e.action!, e.component!, e.attributes);
-    else if (e.type === "ai_interaction") logger.logAIInteraction(e.ai!.operation ?? "chat", { ...e.ai! });
-    else if (e.type === "api_request") logger.logApiRequest(e.http!);
-    else if (e.type === "error") logger.logError(Object.assign(new Error(e.error!.message), { name: e.error!.name, stack: e.error!.stack }), e.component);
-    else logger.logSystemEvent(e.name!, { note: e.message });
-  }
-  await logger.shutdown();
+  events.forEach((e, i) => send(loggers[i % CLIENTS]!, e));
+  await Promise.all(loggers.map((l) => l.shutdown()));
   return { ms: performance.now() - start, rejected };
 }
 
@@ -88,11 +95,11 @@ async function main() {
   await ensureUpcomingPartitions(pool);
   await prisma.classificationRule.createMany({ data: DEFAULT_RULES.map((r) => ({ ...r })) });
   const key = await createApiKey({ name: "bench", scopes: ["ingest"] }, { type: "cli" });
-  console.log(`database: ${target.kind === "server" ? "PostgreSQL server" : "embedded PostgreSQL"}; ${N} events per run, ${RUNS} runs`);
+  console.log(`database: ${target.kind === "server" ? "PostgreSQL server" : "embedded PostgreSQL"}; ${N} events per run, ${RUNS} runs, ${CLIENTS} SDK clients`);
 
   const server = spawn(process.execPath, [require.resolve("tsx/cli"), "--conditions=react-server", "scripts/start.ts"], {
     stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, PORT: String(PORT), HOSTNAME: "127.0.0.1", CLEARLOG_SKIP_SEED: "1", CLEARLOG_INGEST_RATE_PER_SECOND: "0", NEXT_TELEMETRY_DISABLED: "1" },
+    env: { ...process.env, NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS ?? process.env.NODE_OPTIONS ?? "", PORT: String(PORT), HOSTNAME: "127.0.0.1", CLEARLOG_SKIP_SEED: "1", CLEARLOG_INGEST_RATE_PER_SECOND: "0", NEXT_TELEMETRY_DISABLED: "1" },
   });
   const base = `http://127.0.0.1:${PORT}`;
   try {
@@ -113,7 +120,7 @@ async function main() {
     const httpRate = (N / median(http)) * 1000;
     printTable([
       ["raw COPY into system_logs", `${Math.round(copyRate)} events/s`],
-      ["HTTP ingest via SDK, batches of 500, classification on", `${Math.round(httpRate)} events/s`],
+      [`HTTP ingest via SDK (${CLIENTS} clients, batches of 500, classification on)`, `${Math.round(httpRate)} events/s`],
       ["ratio (HTTP / COPY), medians", (httpRate / copyRate).toFixed(2)],
       ["budget", "ratio ≥ 0.50"],
     ]);

@@ -13,8 +13,18 @@ export const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 export const isAlpha = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 export const isAlnum = (c: number): boolean => isDigit(c) || isAlpha(c);
 
-/** Runs a global regex over the text; `accept` validates a candidate and returns its span or null. */
-export function scan(text: string, re: RegExp, detector: DetectorName, accept: (m: RegExpExecArray) => Span | null): DetectorMatch[] {
+/**
+ * Runs a global regex over the text; `accept` validates a candidate and returns its span or null. A
+ * rejected candidate is retried from the next character, or, with `skipRejected` (for regexes that
+ * match maximal runs), from its end, which keeps the scan linear.
+ */
+export function scan(
+  text: string,
+  re: RegExp,
+  detector: DetectorName,
+  accept: (m: RegExpExecArray) => Span | null,
+  skipRejected = false,
+): DetectorMatch[] {
   const out: DetectorMatch[] = [];
   re.lastIndex = 0;
   let m: RegExpExecArray | null;
@@ -24,7 +34,7 @@ export function scan(text: string, re: RegExp, detector: DetectorName, accept: (
       out.push({ start: span[0], end: span[1], detector });
       re.lastIndex = Math.max(span[1], m.index + 1);
     } else {
-      re.lastIndex = m.index + 1;
+      re.lastIndex = skipRejected ? m.index + Math.max(m[0].length, 1) : m.index + 1;
     }
   }
   return out;
@@ -105,21 +115,33 @@ export function findEmails(text: string): DetectorMatch[] {
 // Not part of a longer token, a price, an id (`#`, `ORD-`) or a dotted/dashed/timed number.
 const BEFORE_NUMBER = String.raw`(?<![\w+#$€£¥]|\w[.\-]|\d[/:])`;
 const AFTER_NUMBER = String.raw`(?!\w|[.\-/:]\d)`;
-/** `+` country code, then 1–7 groups separated by one space, dot or dash; `(0)`/`(415)` groups allowed. */
-const PHONE_INTL = new RegExp(String.raw`(?<![\w+])\+(?:\d{1,3}(?:[ .-]?\(\d{1,5}\)[ .-]?\d{1,6}|[ .-]\d{1,6}){1,7}|\d{10,15})` + AFTER_NUMBER, "g");
+const GROUPS = String.raw`(?:[ .-]?\(\d{1,5}\)[ .-]?\d{1,8}|[ .-]\d{1,8}){1,7}`;
+/**
+ * `+` or `00` and a country code, then 1–7 groups separated by one space, dot or dash, `(0)`/`(415)`
+ * groups allowed; or `+` and 10–15 digits written together.
+ */
+const PHONE_INTL = new RegExp(String.raw`(?:(?<![\w+])\+(?:\d{1,3}${GROUPS}|\d{10,15})|${BEFORE_NUMBER}00[1-9]\d{0,2}${GROUPS})` + AFTER_NUMBER, "g");
 /** North American: (415) 555-0132, 415-555-0132, 415.555.0132, 415 555 0132, 1-800-555-0199. */
 const PHONE_NANP = new RegExp(BEFORE_NUMBER + String.raw`(?:1[ .-]?)?(?:\((\d{3})\)[ .-]?|(\d{3})([ .-]))(\d{3})([ .-])\d{4}` + AFTER_NUMBER, "g");
-/** National numbers with a trunk 0, one separator throughout: 06 12 34 56 78, 020 7946 0958, 030-1234567. */
-const PHONE_TRUNK = new RegExp(BEFORE_NUMBER + String.raw`0\d{1,4}([ .-])\d{2,8}(?:\1\d{2,8}){0,4}` + AFTER_NUMBER, "g");
+/** National numbers with a trunk 0, one separator throughout: 06 12 34 56 78, 020 7946 0958, (020) 7946 0958. */
+const PHONE_TRUNK = new RegExp(BEFORE_NUMBER + String.raw`(?:0\d{1,4}|\(0\d{1,4}\)(?= ))([ .-])\d{2,8}(?:\1\d{2,8}){0,4}` + AFTER_NUMBER, "g");
 
 const digitCount = (s: string): number => s.replace(/\D/g, "").length;
+/** A space-separated candidate that is only part of a longer run of space-separated digit groups. */
+const partOfDigitRun = (text: string, start: number, end: number): boolean =>
+  (text[start - 1] === " " && isDigit(code(text, start - 2))) || (text[end] === " " && isDigit(code(text, end + 1)));
 
 export function findPhones(text: string): DetectorMatch[] {
   const intl = scan(text, PHONE_INTL, "phone", (m) => {
-    const s = m[0];
+    let s = m[0];
+    const max = s.includes("(0)") ? 16 : 15;
+    const national = (x: string) => digitCount(x) - (x.startsWith("00") ? 2 : 0);
+    // Digit groups that follow the number in the text (`+1 415 555 0132 12345`) are not part of it.
+    for (let cut = s.search(/[ .-]\d+$/); national(s) > max && cut > 0; cut = s.search(/[ .-]\d+$/)) s = s.slice(0, cut);
     const groups = s.match(/\d+/g) ?? [];
-    const digits = digitCount(s);
-    if (digits < 8 || digits > (s.includes("(0)") ? 16 : 15)) return null;
+    const digits = national(s);
+    if (digits < 8 || digits > max) return null;
+    if (s.startsWith("00") && partOfDigitRun(text, m.index, m.index + s.length)) return null;
     // `+123.456789` is a signed decimal, not a phone number.
     if (groups.length === 2 && !s.includes("(") && /\d\.\d/.test(s)) return null;
     return [m.index, m.index + s.length];
@@ -128,17 +150,19 @@ export function findPhones(text: string): DetectorMatch[] {
     const area = m[1] ?? m[2] ?? "";
     if (m[3] !== undefined && m[3] !== m[5]) return null; // 415-555 0132: mixed separators
     if (area < "200" || (m[4] ?? "") < "200") return null; // area code and exchange start with 2–9
-    return [m.index, m.index + m[0].length];
+    const end = m.index + m[0].length;
+    return m[5] === " " && partOfDigitRun(text, m.index, end) ? null : [m.index, end];
   });
   const trunk = scan(text, PHONE_TRUNK, "phone", (m) => {
-    const groups = m[0].split(m[1]!);
+    const groups = m[0].replace(/[()]/g, "").split(m[1]!);
     const digits = digitCount(m[0]);
     if (digits < 9 || digits > 12) return null;
     if (groups[0]!.startsWith("00")) return null; // 00 is the international prefix, not a trunk 0
     if (groups.length > 2 && groups.some((g) => g.length > 4)) return null; // 01-2026-000123
     if (m[1] === "-" && groups.map((g) => g.length).join() === "3,2,4") return null; // SSN shape
     if (m[1] === "." && groups.length === 4 && groups.every((g) => g.length <= 3)) return null; // 010.000.000.001
-    return [m.index, m.index + m[0].length];
+    const end = m.index + m[0].length;
+    return m[1] === " " && partOfDigitRun(text, m.index, end) ? null : [m.index, end];
   });
   return resolveOverlaps([...intl, ...nanp, ...trunk], longerFirst);
 }
@@ -155,8 +179,8 @@ export function findCards(text: string): DetectorMatch[] {
   while ((m = DIGIT_CHAIN.exec(text)) !== null) {
     const chainEnd = m.index + m[0].length;
     const after = code(text, chainEnd);
-    // Glued to letters (hex hashes) or a decimal fraction: not a card anywhere in this chain.
-    if (isAlpha(after) || after === 95 || (after === 46 && isDigit(code(text, chainEnd + 1)))) continue;
+    // A chain glued to letters (hex hash) or to a decimal fraction cannot end in a card.
+    const lastBlocked = isAlpha(after) || after === 95 || (after === 46 && isDigit(code(text, chainEnd + 1)));
     const groups: { start: number; end: number; sep: string }[] = [];
     for (const g of m[0].matchAll(/\d+/g)) {
       const start = m.index + g.index;
@@ -169,7 +193,7 @@ export function findCards(text: string): DetectorMatch[] {
         total += g.end - g.start;
         if (total > 19) break;
         if (e > s && (g.sep !== (groups[s + 1]?.sep ?? "") || g.end - g.start < 3 || g.end - g.start > 6)) break;
-        if (total < 13 || (e > s && groups[s]!.end - groups[s]!.start !== 4)) continue;
+        if (total < 13 || (e > s && groups[s]!.end - groups[s]!.start !== 4) || (lastBlocked && e === groups.length - 1)) continue;
         const digits = text.slice(groups[s]!.start, g.end).replace(/\D/g, "");
         if (luhnValid(digits) && plausibleCardPrefix(digits)) found = e;
       }
@@ -244,8 +268,8 @@ function validIpv6(body: string, v4Tail: boolean): boolean {
     if (!v4Tail && groups.every((g) => g.length === 2)) return false; // MAC / EUI-64 shape
   } else {
     if (groups.length > max - 1 || (groups.length === 0 && !v4Tail)) return false;
-    // `a::b` or `std::ab`-like: two short hex words around `::` are code, not an address.
-    if (!v4Tail && head.length === 1 && tail.length === 1 && head[0]!.length < 3) return false;
+    // `a::b`, `1::`: one or two short hex words around `::` are code or prose, not an address.
+    if (!v4Tail && head.length === 1 && tail.length <= 1 && head[0]!.length < 3) return false;
   }
   const letters = body.replace(/[^A-Fa-f]/g, "");
   return letters === letters.toLowerCase() || letters === letters.toUpperCase();
@@ -279,7 +303,7 @@ function findIpv6(text: string): DetectorMatch[] {
     if (after !== 58 && (isAlnum(after) || after === 95)) return null;
     if (body.length > 39 || !validIpv6(body, v4Tail)) return null;
     return [start, end];
-  });
+  }, true);
 }
 
 export function findIps(text: string): DetectorMatch[] {

@@ -1,8 +1,8 @@
 import { findCards, findEmails, findIbans, findIps, findPhones, findSsns, resolveOverlaps } from "./detector-patterns";
 import type { Detector, DetectorMatch, DetectorName } from "./detector-types";
-import { findAuthorizationCredentials, findJwts, findPrivateKeys, findProviderKeys } from "./secret-patterns";
+import { findAuthorizationCredentials, findJwts, findPrivateKeys, findProviderKeys, mayContainSecret } from "./secret-patterns";
 
-// The built-in detectors used by classification at ingest (see docs/classification.md and
+// The built-in detectors used by classification at ingest (see docs/ingestion.md and
 // lib/classify/engine.ts). Pure and synchronous: safe in the browser, the edge and tests.
 //
 // Cost: every finder is linear in the text (anchored, bounded patterns; see detector-patterns.ts).
@@ -65,8 +65,12 @@ const rank = (a: DetectorMatch, b: DetectorMatch): number =>
  */
 export function findAll(text: string, names: readonly DetectorName[] = detectorNames()): DetectorMatch[] {
   if (text.length === 0) return [];
+  const secretsPossible = mayContainSecret(text);
   const matches: DetectorMatch[] = [];
-  for (const name of new Set(names)) for (const m of DETECTORS[name].find(text)) matches.push(m);
+  for (const name of new Set(names)) {
+    if (SPECS[name].secret && !secretsPossible) continue;
+    for (const m of DETECTORS[name].find(text)) matches.push(m);
+  }
   return resolveOverlaps(matches, rank);
 }
 

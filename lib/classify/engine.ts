@@ -1,14 +1,15 @@
 import type { Classification } from "../db/generated/enums";
 import type { StorableEvent } from "../ingest/normalize";
 import type { CompiledRule } from "./compiled-rule";
-import type { DetectorMatch, DetectorName } from "./detector-types";
+import type { DetectorName } from "./detector-types";
 import { DETECTORS, findAll, SECRET_DETECTORS } from "./detectors";
 import { maxLevel } from "./levels";
 import { collectSlots, type Slot } from "./slots";
 
-// Applies the classification rules to one event, then the mandatory secret pass: whatever the rules
-// say, credentials (private keys, tokens, provider keys, values of fields named like secrets) are
-// replaced by a marker before anything is stored. Pure: the caller supplies rules and the hash key.
+// Classifies and redacts one event. Whatever the rules say, credentials (private keys, tokens,
+// provider keys, labelled secrets, values of fields named like secrets) are replaced by a marker
+// first, so no rule can keep, hash or split one; then the rules run in priority order. Pure: the
+// caller supplies the rules (sorted by priority) and the keyed hash.
 export interface RuleHit {
   rule: string;
   path: string;
@@ -34,10 +35,19 @@ interface Span {
   detector: DetectorName | null;
 }
 
-function detectorSpans(text: string, detector: string): Span[] {
-  if (detector === "secret") return findAll(text, SECRET_DETECTORS);
-  if (detector in DETECTORS) return findAll(text, [detector as DetectorName]);
-  return [];
+/** Detector results for one text, computed once per detector while the text stays the same. */
+class TextScan {
+  private readonly cache = new Map<string, Span[]>();
+  constructor(readonly text: string) {}
+
+  detector(name: string): Span[] {
+    let spans = this.cache.get(name);
+    if (!spans) {
+      spans = name === "secret" ? findAll(this.text, SECRET_DETECTORS) : name in DETECTORS ? findAll(this.text, [name as DetectorName]) : [];
+      this.cache.set(name, spans);
+    }
+    return spans;
+  }
 }
 
 function regexSpans(text: string, regex: RegExp): Span[] {
@@ -49,17 +59,14 @@ function regexSpans(text: string, regex: RegExp): Span[] {
   return spans;
 }
 
-function ruleSpans(rule: CompiledRule, slot: Slot, text: string): Span[] {
+function ruleSpans(rule: CompiledRule, slot: Slot, scan: TextScan): Span[] {
+  const { text } = scan;
   if (rule.detector === "sensitive_field") return slot.sensitive ? [{ start: 0, end: text.length, detector: null }] : [];
   if (slot.sensitive) return [];
-  let spans: Span[] = rule.detector ? detectorSpans(text, rule.detector) : [{ start: 0, end: text.length, detector: null }];
-  if (rule.regex) {
-    const regex = rule.regex;
-    spans = rule.detector
-      ? spans.filter((s) => new RegExp(regex.source, regex.flags.replace("g", "")).test(text.slice(s.start, s.end)))
-      : regexSpans(text, regex);
-  }
-  return spans;
+  if (!rule.regex) return rule.detector ? scan.detector(rule.detector) : [{ start: 0, end: text.length, detector: null }];
+  if (!rule.detector) return regexSpans(text, rule.regex);
+  const whole = new RegExp(rule.regex.source, rule.regex.flags.replace("g", ""));
+  return scan.detector(rule.detector).filter((s) => whole.test(text.slice(s.start, s.end)));
 }
 
 function markerName(span: Span): string {
@@ -84,48 +91,52 @@ export function classifyEvent(input: StorableEvent, rules: readonly CompiledRule
   const categories = new Set<string>();
   const hits: RuleHit[] = [];
 
-  for (const slot of slots) {
-    if (!slot.ruled) continue;
-    for (const rule of rules) {
-      if (rule.eventType && rule.eventType !== event.type) continue;
-      if (rule.path && !rule.path.test(slot.path)) continue;
-      const value = slot.get();
-      if (value === undefined || value === null) break;
-      const text = typeof value === "string" ? value : JSON.stringify(value);
-      const spans = ruleSpans(rule, slot, text);
-      if (spans.length === 0) continue;
-      hits.push({ rule: rule.name, path: slot.path, action: rule.action });
-      level = maxLevel(level, rule.level);
-      for (const c of rule.categories) categories.add(c);
-      if (rule.categories.length === 0) for (const s of spans) if (s.detector) categories.add(DETECTORS[s.detector].category);
-      if (rule.action === "drop_event") return { kind: "dropped", rule: rule.name, hits };
-      if (rule.action === "drop_field") {
-        slot.remove();
-        break;
-      }
-      if (rule.action === "redact") slot.set(replaceSpans(text, spans, (s) => `[${markerName(s)}]`));
-      if (rule.action === "hash") {
-        // A secret is never stored in any form, not even hashed.
-        slot.set(replaceSpans(text, spans, (s, v) => (s.detector && DETECTORS[s.detector].secret ? `[${markerName(s)}]` : `[${s.detector ? markerName(s) : "HASH"}:${options.hash(v)}]`)));
-      }
-    }
-  }
+  const hashSpan = (span: Span, value: string) => `[${span.detector ? markerName(span) : "HASH"}:${options.hash(value)}]`;
 
   for (const slot of slots) {
-    const value = slot.get();
+    let value = slot.get();
     if (value === undefined || value === null) continue;
-    if (slot.sensitive) {
+    let scan = new TextScan(typeof value === "string" ? value : JSON.stringify(value));
+    const update = (next: string) => {
+      slot.set(next);
+      value = next;
+      scan = new TextScan(next);
+    };
+    // Secrets first, whatever the rules say: no rule ever sees, hashes or splits one.
+    if (!slot.sensitive && typeof value === "string") {
+      const secrets = scan.detector("secret");
+      if (secrets.length > 0) {
+        update(replaceSpans(scan.text, secrets, (sp) => `[${markerName(sp)}]`));
+        level = "restricted";
+        for (const sp of secrets) if (sp.detector) categories.add(DETECTORS[sp.detector].category);
+      }
+    }
+    if (slot.ruled) {
+      for (const rule of rules) {
+        if (rule.eventType && rule.eventType !== event.type) continue;
+        if (rule.path && !rule.path.test(slot.path)) continue;
+        const spans = ruleSpans(rule, slot, scan);
+        if (spans.length === 0) continue;
+        hits.push({ rule: rule.name, path: slot.path, action: rule.action });
+        level = maxLevel(level, rule.level);
+        for (const c of rule.categories) categories.add(c);
+        if (rule.categories.length === 0) for (const s of spans) if (s.detector) categories.add(DETECTORS[s.detector].category);
+        if (rule.action === "drop_event") return { kind: "dropped", rule: rule.name, hits };
+        if (rule.action === "drop_field") {
+          slot.remove();
+          value = undefined;
+          break;
+        }
+        if (rule.action === "redact") update(replaceSpans(scan.text, spans, (sp) => `[${markerName(sp)}]`));
+        if (rule.action === "hash") update(replaceSpans(scan.text, spans, hashSpan));
+      }
+    }
+    // A value under a key named like a secret is never stored, whatever the rules did with it.
+    if (slot.sensitive && value !== undefined && value !== null) {
       slot.set(SECRET_MARKER);
       level = "restricted";
       categories.add(SECRET_CATEGORY);
-      continue;
     }
-    if (typeof value !== "string") continue;
-    const secrets: DetectorMatch[] = findAll(value, SECRET_DETECTORS);
-    if (secrets.length === 0) continue;
-    slot.set(replaceSpans(value, secrets, (s) => `[${markerName(s)}]`));
-    level = "restricted";
-    for (const s of secrets) categories.add(DETECTORS[s.detector].category);
   }
 
   return { kind: "stored", event, classification: level, categories: [...categories].sort(), hits };

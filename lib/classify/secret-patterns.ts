@@ -12,13 +12,18 @@ import type { DetectorMatch } from "./detector-types";
  * base64url segments. The header must decode to a JSON object with a string `alg` (JWS: 3 segments,
  * JWE: 5 segments; an unsecured JWT has an empty signature).
  */
-const JWT = /(?<![\w-])e[wy][A-Za-z0-9_-]{1,4096}(?:\.[A-Za-z0-9_-]{0,16384}){2,4}(?![\w-])/g;
+const JWT = /(?<![\w-])e[wy][A-Za-z0-9_-]{12,4096}(?:\.[A-Za-z0-9_-]{0,16384}){2,4}(?![\w-])/g;
+
+/** `"alg"` in base64url at each of the three byte alignments: a cheap filter before decoding. */
+const ALG_KEY = /ImFsZy|JhbGci|iYWxnI/;
 
 function jwtHeader(segment: string): Record<string, unknown> | null {
+  if (!ALG_KEY.test(segment)) return null;
   const json = decodeBase64Text(segment);
-  if (json === null) return null;
+  const trimmed = json?.trim() ?? "";
+  if (!trimmed.startsWith("{") || !trimmed.endsWith("}")) return null;
   try {
-    const header: unknown = JSON.parse(json);
+    const header: unknown = JSON.parse(trimmed);
     if (typeof header !== "object" || header === null || Array.isArray(header)) return null;
     return typeof (header as Record<string, unknown>).alg === "string" ? (header as Record<string, unknown>) : null;
   } catch {
@@ -43,7 +48,7 @@ export function findJwts(text: string): DetectorMatch[] {
 // ───────────────────────────── Authorization credentials ─────────────────────────────
 // The span is the credential only: `Authorization: Bearer [TOKEN]` keeps the scheme readable.
 
-const BEARER = /(?<![A-Za-z0-9_-])bearer[ \t]{1,16}([A-Za-z0-9\-._~+/]{8,8192}=*)/gi;
+const BEARER = /(?<![A-Za-z0-9_-])bearer(?:[ \t]{1,16}|%20|\+)([A-Za-z0-9\-._~+/]{8,8192}=*)/gi;
 const BASIC = /(?<![A-Za-z0-9_-])basic[ \t]{1,16}([A-Za-z0-9+/]{4,4096}={0,2})(?![A-Za-z0-9+/=])/gi;
 /** An `Authorization` header, JSON key or parameter whose value is not Bearer/Basic (handled above). */
 const AUTHORIZATION =
@@ -139,4 +144,16 @@ export function findProviderKeys(text: string): DetectorMatch[] {
     return [end - m[1]!.length, end];
   });
   return resolveOverlaps([...keys, ...secrets], longerFirst);
+}
+
+/**
+ * A cheap first look: a text can hold a secret only if it contains one of these. It must stay a
+ * superset of every pattern above (case-insensitive, so it matches more, never less); the property
+ * tests in detectors.property.test.ts and engine.property.test.ts plant each kind of secret.
+ */
+const SECRET_HINT =
+  /-----BEGIN|e[wy][\w-]{12}|bearer|basic|authorization|secret|AKIA|ASIA|gh[pousr]_|github_pat_|[sr]k_(?:live|test)_|whsec_|xox[abeoprs]-|sk-|AIza|SK[0-9a-f]{32}|SG\.|npm_|clk_/i;
+
+export function mayContainSecret(text: string): boolean {
+  return SECRET_HINT.test(text);
 }

@@ -68,6 +68,8 @@ export function collectSlots(event: StorableEvent): Slot[] {
   column("gen_ai.conversation.id", false, { get: () => event.genAi.conversationId, set: (v) => (event.genAi.conversationId = v) });
   column("gen_ai.request.model", false, { get: () => event.genAi.model, set: (v) => (event.genAi.model = v) });
   column("gen_ai.provider.name", false, { get: () => event.genAi.provider, set: (v) => (event.genAi.provider = v) });
+  column("gen_ai.operation.name", false, { get: () => event.genAi.operation, set: (v) => (event.genAi.operation = v) });
+  column("error.type", false, { get: () => event.errorType, set: (v) => (event.errorType = v) });
   column("user_agent", false, { get: () => event.userAgent, set: (v) => (event.userAgent = v) });
   return slots;
 }

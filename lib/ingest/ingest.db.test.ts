@@ -5,6 +5,13 @@ import { database, db } from "../db/client";
 import { pseudonymFor } from "../privacy/pseudonym";
 import type { WireEvent } from "../sdk/wire";
 import { ingestEvents } from "./ingest";
+import { flushSessions } from "./session-tracker";
+
+/** Sessions are written behind the events (lib/ingest/session-tracker.ts): flush, then read. */
+async function sessionAfterFlush(sessionKey: string) {
+  await flushSessions();
+  return db().loggingSession.findUnique({ where: { sessionKey } });
+}
 
 const ctx = { apiKeyId: null, ip: "203.0.113.77", userAgent: "test-agent/1.0" };
 let seq = 0;
@@ -53,7 +60,7 @@ describe("ingestEvents", () => {
     expect(error.error_type).toBe("TypeError");
     expect(error.error_fingerprint).toMatch(/^[0-9a-f]{16}$/);
 
-    const s = await db().loggingSession.findUnique({ where: { sessionKey: session } });
+    const s = await sessionAfterFlush(session);
     expect(s).toMatchObject({ eventCount: 3, subjectPseudonym: pseudonymFor("app-user-42"), ipPrefix: "203.0.113.0/24", userAgent: "test-agent/1.0" });
   });
 
@@ -66,7 +73,7 @@ describe("ingestEvents", () => {
     expect(again).toMatchObject({ accepted: 0, duplicates: 1 });
     const { rows } = await database().pool.query("SELECT count(*)::int AS n FROM system_logs WHERE event_id = $1", [e.id]);
     expect(rows[0].n).toBe(1);
-    expect((await db().loggingSession.findUnique({ where: { sessionKey: session } }))?.eventCount).toBe(1);
+    expect((await sessionAfterFlush(session))?.eventCount).toBe(1);
   });
 
   it("redacts and hashes by the rules and never stores a secret", async () => {

@@ -11,7 +11,9 @@ import { wireEventSchema } from "./event-schema";
 import { truncateIp } from "./ip";
 import { toStorable, withFingerprint, type StorableEvent } from "./normalize";
 import { ensurePartitionsFor } from "./partition-cache";
-import { insertEvents, upsertSessions, upsertSubjects, type EventRow, type SessionRow } from "./store";
+import { rememberSubjects, unknownSubjects } from "./known-subjects";
+import { trackSessions } from "./session-tracker";
+import { insertEvents, upsertSubjects, type EventRow, type SessionRow } from "./store";
 
 // The ingestion pipeline, shared by the events API and the OTLP intake: validate each event, classify
 // and redact it, replace the subject by its pseudonym, and store the batch in one transaction.
@@ -116,7 +118,8 @@ export async function ingestEvents(raw: readonly unknown[], ctx: IngestContext):
     const client = await pool.connect();
     try {
       await client.query("BEGIN");
-      await upsertSubjects(client, [...pseudonyms].map(([externalId, pseudonym]) => ({ externalId, pseudonym })));
+      const newSubjects = unknownSubjects([...pseudonyms].map(([externalId, pseudonym]) => ({ externalId, pseudonym })));
+      await upsertSubjects(client, newSubjects);
       const inserted = await insertEvents(client, rows);
       const sessions = new Map<string, SessionRow>();
       for (const { event } of toStore) {
@@ -143,8 +146,9 @@ export async function ingestEvents(raw: readonly unknown[], ctx: IngestContext):
           s.subject_pseudonym ??= event.subject ? pseudonyms.get(event.subject)! : null;
         }
       }
-      await upsertSessions(client, [...sessions.values()]);
       await client.query("COMMIT");
+      rememberSubjects(newSubjects.map((s) => s.pseudonym));
+      trackSessions(pool, sessions.values());
       for (const { index, event } of toStore) {
         const stored = inserted.has(`${event.eventId}|${event.occurredAt.getTime()}`);
         results[index] = { id: event.eventId, status: stored ? "accepted" : "duplicate" };
