@@ -10,6 +10,7 @@ import { ensureUpcomingPartitions } from "../lib/db/partitions";
 import { createTestDatabase } from "../lib/db/test-database";
 import { resetEnvCache } from "../lib/env";
 import { toStorable } from "../lib/ingest/normalize";
+import { copyText } from "../lib/ingest/store";
 import { wireEventSchema } from "../lib/ingest/event-schema";
 import { createLogger } from "../lib/sdk";
 import type { WireEvent } from "../lib/sdk/wire";
@@ -26,19 +27,13 @@ const RUNS = Number(process.argv[3] ?? 3);
 const CLIENTS = Number(process.argv[4] ?? 4);
 const PORT = 3201;
 
-function copyValue(v: unknown): string {
-  if (v === null || v === undefined) return "\\N";
-  const s = typeof v === "string" ? v : Array.isArray(v) ? `{${v.map((x) => JSON.stringify(String(x))).join(",")}}` : v instanceof Date ? v.toISOString() : typeof v === "object" ? JSON.stringify(v) : String(v);
-  return s.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r");
-}
-
 const COPY_COLUMNS = ["event_id", "occurred_at", "type", "severity", "name", "message", "component", "subject_pseudonym", "session_id", "classification", "categories", "purpose", "gen_ai_provider_name", "gen_ai_request_model", "gen_ai_usage_input_tokens", "gen_ai_usage_output_tokens", "gen_ai_latency_ms", "http_request_method", "http_route", "http_response_status_code", "http_duration_ms", "error_type", "payload"];
 
 function copyLines(events: WireEvent[]): string[] {
   return events.map((raw) => {
     const e = toStorable(wireEventSchema.parse(raw));
     const values = [e.eventId, e.occurredAt, e.type, e.severity, e.name, e.message, e.component, e.subject ? createHash("sha256").update(e.subject).digest("hex") : null, e.sessionId, "internal", [], e.purpose, e.genAi.provider, e.genAi.model, e.genAi.inputTokens, e.genAi.outputTokens, e.genAi.latencyMs, e.http.method, e.http.route, e.http.status, e.http.durationMs, e.errorType, e.payload];
-    return `${values.map(copyValue).join("\t")}\n`;
+    return `${values.map(copyText).join("\t")}\n`;
   });
 }
 

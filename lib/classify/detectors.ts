@@ -59,16 +59,43 @@ const rank = (a: DetectorMatch, b: DetectorMatch): number =>
   a.start - b.start;
 
 /**
+ * Cheap necessary conditions, checked before a detector scans a text: every detector's match needs
+ * them (a secret one of the hint words, an email an `@`, the numeric ones a digit, an IPv6 at least
+ * a digit or a colon). They only ever skip work that could not find anything.
+ */
+class Possible {
+  private digit?: boolean;
+  private secret?: boolean;
+  constructor(private readonly text: string) {}
+
+  private hasDigit(): boolean {
+    return (this.digit ??= /\d/.test(this.text));
+  }
+
+  for(name: DetectorName): boolean {
+    if (SPECS[name].secret) return (this.secret ??= mayContainSecret(this.text));
+    switch (name) {
+      case "email":
+        return this.text.includes("@") || /%40/i.test(this.text);
+      case "ip_address":
+        return this.hasDigit() || this.text.includes(":");
+      default:
+        return this.hasDigit();
+    }
+  }
+}
+
+/**
  * Matches of the given detectors (all by default), sorted by start and non-overlapping. Where matches
  * overlap, a secret detector beats a non-secret one, then the longer match wins, then the more
  * specific detector (PRIORITY), then the earlier one.
  */
 export function findAll(text: string, names: readonly DetectorName[] = detectorNames()): DetectorMatch[] {
   if (text.length === 0) return [];
-  const secretsPossible = mayContainSecret(text);
   const matches: DetectorMatch[] = [];
+  const possible = new Possible(text);
   for (const name of new Set(names)) {
-    if (SPECS[name].secret && !secretsPossible) continue;
+    if (!possible.for(name)) continue;
     for (const m of DETECTORS[name].find(text)) matches.push(m);
   }
   return resolveOverlaps(matches, rank);

@@ -69,6 +69,30 @@ function ruleSpans(rule: CompiledRule, slot: Slot, scan: TextScan): Span[] {
   return scan.detector(rule.detector).filter((s) => whole.test(text.slice(s.start, s.end)));
 }
 
+/** A copy of JSON-shaped data (what payloads are), much cheaper than structuredClone. */
+function cloneJson<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(cloneJson) as T;
+  if (value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const key in value) out[key] = cloneJson((value as Record<string, unknown>)[key]);
+  return out as T;
+}
+
+// Field paths repeat from event to event; remember each rule's answer for the common ones.
+const PATH_MEMO_LIMIT = 2000;
+const pathMemo = new WeakMap<CompiledRule, Map<string, boolean>>();
+
+function pathMatches(rule: CompiledRule, path: string): boolean {
+  let memo = pathMemo.get(rule);
+  if (!memo) pathMemo.set(rule, (memo = new Map()));
+  let hit = memo.get(path);
+  if (hit === undefined) {
+    hit = rule.path!.test(path);
+    if (memo.size < PATH_MEMO_LIMIT) memo.set(path, hit);
+  }
+  return hit;
+}
+
 function markerName(span: Span): string {
   return span.detector ? DETECTORS[span.detector].marker.slice(1, -1) : "REDACTED";
 }
@@ -85,7 +109,7 @@ function replaceSpans(text: string, spans: Span[], replacement: (span: Span, val
 }
 
 export function classifyEvent(input: StorableEvent, rules: readonly CompiledRule[], options: ClassifyOptions): ClassifyOutcome {
-  const event: StorableEvent = structuredClone(input);
+  const event: StorableEvent = { ...input, genAi: { ...input.genAi }, http: { ...input.http }, payload: cloneJson(input.payload) };
   const slots = collectSlots(event);
   let level: Classification = options.baseLevel ?? "internal";
   const categories = new Set<string>();
@@ -114,7 +138,7 @@ export function classifyEvent(input: StorableEvent, rules: readonly CompiledRule
     if (slot.ruled) {
       for (const rule of rules) {
         if (rule.eventType && rule.eventType !== event.type) continue;
-        if (rule.path && !rule.path.test(slot.path)) continue;
+        if (rule.path && !pathMatches(rule, slot.path)) continue;
         const spans = ruleSpans(rule, slot, scan);
         if (spans.length === 0) continue;
         hits.push({ rule: rule.name, path: slot.path, action: rule.action });

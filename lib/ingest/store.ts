@@ -1,5 +1,8 @@
 import "server-only";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
 
 // Bulk writes for ingestion: one statement per table per batch, rows passed as a single JSON
 // parameter and expanded with jsonb_to_recordset (no per-row round trips, no SQL built from data).
@@ -56,9 +59,54 @@ const EVENT_COLUMNS = `event_id text, occurred_at timestamptz, type "EventType",
 
 const EVENT_NAMES = EVENT_COLUMNS.split(",").map((c) => c.trim().split(/\s+/)[0]).join(", ");
 
-/** Inserts the rows, skipping (event_id, occurred_at) pairs already stored; returns the keys inserted. */
+/** One value in PostgreSQL's COPY text format. */
+export function copyText(value: unknown): string {
+  if (value === null || value === undefined) return "\\N";
+  const text =
+    typeof value === "string"
+      ? value
+      : Array.isArray(value)
+        ? `{${value.map((v) => `"${String(v).replace(/["\\]/g, "\\$&")}"`).join(",")}}`
+        : typeof value === "object"
+          ? JSON.stringify(value)
+          : String(value);
+  return text.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r");
+}
+
+const EVENT_KEYS = EVENT_NAMES.split(", ") as (keyof EventRow)[];
+
+// The embedded server (PGlite over pglite-socket) does not speak the COPY FROM STDIN sub-protocol;
+// asked once per process, which it is.
+let copyAnswer: Promise<boolean> | undefined;
+
+function copySupported(client: pg.PoolClient): Promise<boolean> {
+  copyAnswer ??= client.query<{ v: string }>("SELECT version() AS v").then((r) => !/PGlite/i.test(r.rows[0]?.v ?? ""));
+  return copyAnswer;
+}
+
+/**
+ * Inserts the rows and returns the keys (`event_id|epoch ms`) inserted. The common case — no row of
+ * the batch stored before — goes through COPY, the fastest way into PostgreSQL; when the batch holds
+ * an event already stored (a client retry), COPY fails on the primary key, is rolled back to its
+ * savepoint, and the batch is inserted row-wise skipping the duplicates.
+ */
 export async function insertEvents(client: pg.PoolClient, rows: EventRow[]): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
+  if (!(await copySupported(client))) return insertSkippingDuplicates(client, rows);
+  await client.query("SAVEPOINT copy_events");
+  try {
+    const data = rows.map((row) => `${EVENT_KEYS.map((k) => copyText(row[k])).join("\t")}\n`).join("");
+    await pipeline(Readable.from([data]), client.query(copyFrom(`COPY system_logs (${EVENT_NAMES}) FROM STDIN`)));
+    await client.query("RELEASE SAVEPOINT copy_events");
+    return new Set(rows.map((r) => `${r.event_id}|${Date.parse(r.occurred_at)}`));
+  } catch (error) {
+    if ((error as { code?: string }).code !== "23505") throw error;
+    await client.query("ROLLBACK TO SAVEPOINT copy_events");
+    return insertSkippingDuplicates(client, rows);
+  }
+}
+
+async function insertSkippingDuplicates(client: pg.PoolClient, rows: EventRow[]): Promise<Set<string>> {
   const { rows: inserted } = await client.query<{ event_id: string; ms: string }>(
     `INSERT INTO system_logs (${EVENT_NAMES})
      SELECT ${EVENT_NAMES} FROM jsonb_to_recordset($1::jsonb) AS r(${EVENT_COLUMNS})
