@@ -10,7 +10,8 @@ export type DetectorName =
   | "jwt"
   | "bearer_token"
   | "private_key"
-  | "provider_api_key";
+  | "provider_api_key"
+  | "labelled_secret";
 
 export interface DetectorMatch {
   start: number;

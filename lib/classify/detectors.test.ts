@@ -35,7 +35,7 @@ const all = (text: string) => findAll(text).map((m) => `${m.detector}: ${text.sl
 
 describe("detector registry", () => {
   it("declares marker, category, level and secrecy for every detector", () => {
-    expect(detectorNames()).toHaveLength(10);
+    expect(detectorNames()).toHaveLength(11);
     const table = Object.fromEntries(detectorNames().map((n) => [n, [DETECTORS[n].marker, DETECTORS[n].category, DETECTORS[n].level, DETECTORS[n].secret]]));
     expect(table).toEqual({
       email: ["[EMAIL]", "user.contact.email", "confidential", false],
@@ -48,9 +48,10 @@ describe("detector registry", () => {
       bearer_token: ["[TOKEN]", "system.credentials", "restricted", true],
       private_key: ["[PRIVATE_KEY]", "system.credentials", "restricted", true],
       provider_api_key: ["[API_KEY]", "system.credentials", "restricted", true],
+      labelled_secret: ["[SECRET]", "system.credentials", "restricted", true],
     });
     for (const n of detectorNames()) expect(DETECTORS[n].name).toBe(n);
-    expect([...SECRET_DETECTORS].sort()).toEqual(["bearer_token", "jwt", "private_key", "provider_api_key"]);
+    expect([...SECRET_DETECTORS].sort()).toEqual(["bearer_token", "jwt", "labelled_secret", "private_key", "provider_api_key"]);
   });
 });
 
@@ -194,9 +195,10 @@ describe("findAll", () => {
   it("returns sorted, non-overlapping matches for a mixed log line, and honours the detector subset", () => {
     const text = `2026-11-27T12:30:45Z user=carol@example.com ip=203.0.113.9 card=4111111111111111 ssn=123-45-6789 auth="Bearer ${JWT}" key=${KEYS.github}`;
     expect(all(text)).toEqual([
-      "email: carol@example.com", "ip_address: 203.0.113.9", "payment_card: 4111111111111111", "us_ssn: 123-45-6789", `jwt: ${JWT}`, `provider_api_key: ${KEYS.github}`,
+      // `ssn=` labels the value as a secret-named field: the secret detector wins the overlap.
+      "email: carol@example.com", "ip_address: 203.0.113.9", "payment_card: 4111111111111111", "labelled_secret: 123-45-6789", `jwt: ${JWT}`, `provider_api_key: ${KEYS.github}`,
     ]);
-    expect(findAll(text, SECRET_DETECTORS).map((m) => m.detector)).toEqual(["jwt", "provider_api_key"]);
+    expect(findAll(text, SECRET_DETECTORS).map((m) => m.detector)).toEqual(["labelled_secret", "jwt", "provider_api_key"]);
     expect(findAll(text, ["email", "email"])).toHaveLength(1);
     expect(findAll("")).toEqual([]);
   });
@@ -230,3 +232,23 @@ describe("isSensitiveFieldName", () => {
   it.each(sensitive)("%j is sensitive", (name) => expect(isSensitiveFieldName(name)).toBe(true));
   it.each(harmless)("%j is not sensitive", (name) => expect(isSensitiveFieldName(name)).toBe(false));
 });
+
+describe("labelled secrets in free text", () => {
+  it.each([
+    ["password=hunter2&user=ann", "hunter2"],
+    ['{"apiToken": "x9f8e7d6c5"}', "x9f8e7d6c5"],
+    ["X-Api-Key: 5f4dcc3b5aa765d61d8327deb882cf99", "5f4dcc3b5aa765d61d8327deb882cf99"],
+    ["db_password = 'S3cure!pass'", "S3cure!pass"],
+    ["client_secret:correcthorsebatterystaple", "correcthorsebatterystaple"],
+  ])("finds the value in %j", (text, value) => {
+    expect(hits("labelled_secret", text)).toEqual([value]);
+  });
+
+  it.each(["password: required", "token: expired", "password_policy=strict12", "session_id=abc123", "input_tokens: 512", "secret: [SECRET]", "Authorization: Bearer"])(
+    "leaves %j alone",
+    (text) => {
+      expect(hits("labelled_secret", text)).toEqual([]);
+    },
+  );
+});
+

@@ -69,6 +69,28 @@ function ruleSpans(rule: CompiledRule, slot: Slot, scan: TextScan): Span[] {
   return scan.detector(rule.detector).filter((s) => whole.test(text.slice(s.start, s.end)));
 }
 
+/** Object keys are text too: a key that holds a credential is renamed `[REDACTED_KEY]`, `[REDACTED_KEY_2]`, … */
+function hideSecretKeys(value: unknown): boolean {
+  if (value === null || typeof value !== "object") return false;
+  let found = false;
+  if (Array.isArray(value)) {
+    for (const item of value) found = hideSecretKeys(item) || found;
+    return found;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    found = hideSecretKeys(record[key]) || found;
+    if (findAll(key, SECRET_DETECTORS).length === 0) continue;
+    const name = (n: number) => `[REDACTED_KEY${n === 1 ? "" : `_${n}`}]`;
+    let n = 1;
+    while (name(n) in record) n++;
+    record[name(n)] = record[key];
+    delete record[key];
+    found = true;
+  }
+  return found;
+}
+
 /** A copy of JSON-shaped data (what payloads are), much cheaper than structuredClone. */
 function cloneJson<T>(value: T): T {
   if (Array.isArray(value)) return value.map(cloneJson) as T;
@@ -110,9 +132,10 @@ function replaceSpans(text: string, spans: Span[], replacement: (span: Span, val
 
 export function classifyEvent(input: StorableEvent, rules: readonly CompiledRule[], options: ClassifyOptions): ClassifyOutcome {
   const event: StorableEvent = { ...input, genAi: { ...input.genAi }, http: { ...input.http }, payload: cloneJson(input.payload) };
+  const keyedSecrets = hideSecretKeys(event.payload);
   const slots = collectSlots(event);
-  let level: Classification = options.baseLevel ?? "internal";
-  const categories = new Set<string>();
+  let level: Classification = keyedSecrets ? "restricted" : (options.baseLevel ?? "internal");
+  const categories = new Set<string>(keyedSecrets ? [SECRET_CATEGORY] : []);
   const hits: RuleHit[] = [];
 
   const hashSpan = (span: Span, value: string) => `[${span.detector ? markerName(span) : "HASH"}:${options.hash(value)}]`;

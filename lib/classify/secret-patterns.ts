@@ -1,6 +1,7 @@
 import { decodeBase64Text } from "./checksums";
 import { longerFirst, resolveOverlaps, scan } from "./detector-patterns";
 import type { DetectorMatch } from "./detector-types";
+import { isSensitiveFieldName } from "./sensitive-names";
 
 // Finders for credentials: JWTs, HTTP Authorization credentials, PEM private keys and provider API
 // keys. Same rules as detector-patterns.ts: anchored, bounded, linear in the text.
@@ -144,6 +145,34 @@ export function findProviderKeys(text: string): DetectorMatch[] {
     return [end - m[1]!.length, end];
   });
   return resolveOverlaps([...keys, ...secrets], longerFirst);
+}
+
+// ───────────────────────────── labelled secrets in free text ─────────────────────────────
+
+/** `password=hunter2`, `"apiToken": "…"`, `x-api-key: …`: a value after a key named like a secret. */
+const LABELLED =
+  /(?<![\w.-])(["']?)([A-Za-z][\w.-]{0,63})\1[ \t]{0,8}[:=][ \t]{0,8}(["']?)([^\s"'&,;{}[\]]{1,1024})/g;
+
+/**
+ * Tells `password=hunter2` from `password: required` or `token: expired`: a secret value has a digit
+ * or a symbol, or is long. Short lower-case words such as `letmein` are the accepted miss.
+ */
+function valueLooksSecret(value: string): boolean {
+  if (/^\[[A-Z_]+(?::[0-9a-f]+)?\]$/.test(value)) return false; // already a Clearlog marker
+  return /[\d\W_]/.test(value) || value.length >= 12;
+}
+
+export function findLabelledSecrets(text: string): DetectorMatch[] {
+  const out: DetectorMatch[] = [];
+  LABELLED.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = LABELLED.exec(text)) !== null) {
+    const value = m[4]!;
+    if (!isSensitiveFieldName(m[2]!) || !valueLooksSecret(value)) continue;
+    const end = m.index + m[0].length;
+    out.push({ start: end - value.length, end, detector: "labelled_secret" });
+  }
+  return out;
 }
 
 /**

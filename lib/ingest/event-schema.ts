@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { findAll, SECRET_DETECTORS } from "../classify/detectors";
 import type { WireEvent } from "../sdk/wire";
 
 // Validation of one incoming event (lib/sdk/wire.ts is the contract). Messages name the problem;
@@ -42,18 +43,35 @@ const errorSchema = z.object({
   stack: text(100_000).optional(),
 });
 
+const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):?(\d{2}))$/i;
+
+/** Parses a date-time only if every part of it exists: no 31 November, no hour 24, a time zone given. */
+function parseIso(value: string): Date | null {
+  const m = ISO.exec(value);
+  if (!m) return null;
+  const [year, month, day, hour, minute, second = 0, offH = 0, offM = 0] = m.slice(1).map((p) => (p === undefined ? undefined : Number(p))) as number[];
+  const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
+  if (month! < 1 || month! > 12 || day! < 1 || day! > daysInMonth || hour! > 23 || minute! > 59 || second > 59 || offH > 14 || offM > 59) return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
 const timestamp = z.union([z.string(), z.number()], "must be an ISO 8601 string or milliseconds since the epoch").transform((value, ctx) => {
-  const date = typeof value === "number" ? new Date(value) : /^\d{4}-\d{2}-\d{2}T/.test(value) ? new Date(value) : new Date(NaN);
-  if (Number.isNaN(date.getTime())) {
-    ctx.addIssue({ code: "custom", message: "must be an ISO 8601 date-time (e.g. 2026-11-27T10:00:00Z) or epoch milliseconds" });
+  const date = typeof value === "number" ? new Date(value) : parseIso(value);
+  if (!date || Number.isNaN(date.getTime())) {
+    ctx.addIssue({ code: "custom", message: "must be a valid ISO 8601 date-time with a time zone (e.g. 2026-11-27T10:00:00Z) or epoch milliseconds" });
     return z.NEVER;
   }
   return date;
 });
 
+/** Ids and purpose keys are stored as they are, so they must not carry a credential. */
+const noSecret = (s: string) => findAll(s, SECRET_DETECTORS).length === 0;
+const NO_SECRET = "must not contain a credential (it looks like an API key or token); use a random id";
+
 export const wireEventSchema = z
   .object({
-    id: z.string("is required").regex(/^[A-Za-z0-9._:-]{1,128}$/, "must be 1-128 characters of letters, digits, '.', '_', ':' or '-'"),
+    id: z.string("is required").regex(/^[A-Za-z0-9._:-]{1,128}$/, "must be 1-128 characters of letters, digits, '.', '_', ':' or '-'").refine(noSecret, NO_SECRET),
     type: z.enum(EVENT_TYPES, `must be one of ${EVENT_TYPES.join(", ")}`),
     timestamp,
     subject: nonEmpty(256).optional(),
@@ -63,7 +81,7 @@ export const wireEventSchema = z
     action: nonEmpty(256).optional(),
     severity: z.enum(SEVERITIES, `must be one of ${SEVERITIES.join(", ")}`).optional(),
     message: text(20_000).optional(),
-    purpose: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "must be a purpose key such as analytics").optional(),
+    purpose: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "must be a purpose key such as analytics").refine(noSecret, NO_SECRET).optional(),
     userAgent: text(512).optional(),
     attributes: z.record(z.string(), z.unknown(), "must be an object").optional(),
     ai: aiSchema.optional(),

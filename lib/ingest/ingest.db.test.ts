@@ -97,6 +97,14 @@ describe("ingestEvents", () => {
     expect(stored.payload.attributes.note).toContain("[CARD]");
   });
 
+  it("renames an attribute key that is itself a credential", async () => {
+    const e: WireEvent = { id: id(), type: "system", timestamp: now(), name: "cfg", attributes: { AKIAIOSFODNN7EXAMPLE: { region: "eu" } } };
+    await ingestEvents([e], ctx);
+    expect(await rowText(e.id)).not.toContain("AKIAIOSFODNN7EXAMPLE");
+    expect((await row(e.id)).payload.attributes).toEqual({ "[REDACTED_KEY]": { region: "eu" } });
+    expect((await row(e.id)).classification).toBe("restricted");
+  });
+
   it("keeps equal values joinable through the keyed hash", async () => {
     const a: WireEvent = { id: id(), type: "system", timestamp: now(), name: "invite", message: "sent to bob@example.org" };
     const b: WireEvent = { id: id(), type: "system", timestamp: now(), name: "invite", message: "resent to bob@example.org" };
@@ -123,6 +131,9 @@ describe("ingestEvents", () => {
       { id: id(), type: "api_request", timestamp: now(), http: { method: "GET", route: "/", status: "200" } },
       { type: "system", timestamp: now(), name: "no id" },
       "not an object",
+      { id: id(), type: "system", timestamp: "2026-11-31T10:00:00Z", name: "no such day" },
+      { id: id(), type: "system", timestamp: "2026-11-27T10:00:00", name: "no time zone" },
+      { id: "AKIAIOSFODNN7EXAMPLE", type: "system", timestamp: now(), name: "a key as an id" },
     ];
     const result = await ingestEvents([good, ...bad], ctx);
     expect(result).toMatchObject({ accepted: 1, rejected: bad.length });
@@ -136,6 +147,9 @@ describe("ingestEvents", () => {
       "events[6].http.status",
       "events[7].id",
       "events[8]",
+      "events[9].timestamp",
+      "events[10].timestamp",
+      "events[11].id",
     ]);
     for (const r of result.results.slice(1)) if (r.status === "rejected") expect(r.reason.length).toBeGreaterThan(5);
     const { rows } = await database().pool.query("SELECT count(*)::int AS n FROM system_logs WHERE event_id = ANY($1)", [bad.map((b) => (b as { id?: string }).id ?? "")]);

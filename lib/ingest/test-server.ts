@@ -16,7 +16,10 @@ export interface IngestTestServer {
 
 async function routes(): Promise<Record<string, Handler>> {
   const events = await import("../../app/api/v1/events/route");
-  const table: Record<string, Handler> = { "POST /api/v1/events": (r) => events.POST(r as never) };
+  const table: Record<string, Handler> = {
+    "POST /api/v1/events": (r) => events.POST(r as never),
+    "OPTIONS /api/v1/events": async () => events.OPTIONS(),
+  };
   try {
     const logs = await import("../../app/api/v1/otlp/v1/logs/route");
     const traces = await import("../../app/api/v1/otlp/v1/traces/route");
