@@ -6,6 +6,7 @@ import { useState, useTransition } from "react";
 import { createApiKeyAction } from "@/lib/auth/api-key-actions";
 import { API_KEY_SCOPE_LABELS, API_KEY_SCOPES } from "@/lib/auth/api-key-scopes";
 import { Button } from "@/components/ui/button";
+import { TextField } from "@/components/ui/text-field";
 
 export function CreateApiKeyForm() {
   const router = useRouter();
@@ -59,19 +60,7 @@ export function CreateApiKeyForm() {
   return (
     <form action={submit} className="space-y-4">
       <FormError message={error} />
-      <div>
-        <label htmlFor="key-name" className="block text-sm font-medium text-slate-700">
-          Name
-        </label>
-        <input
-          id="key-name"
-          name="name"
-          required
-          maxLength={80}
-          placeholder="e.g. Web app (production)"
-          className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30"
-        />
-      </div>
+      <TextField id="key-name" name="name" label="Name" required maxLength={80} placeholder="e.g. Web app (production)" />
       <fieldset>
         <legend className="text-sm font-medium text-slate-700">Scopes</legend>
         <div className="mt-2 space-y-2">

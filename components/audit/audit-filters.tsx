@@ -1,6 +1,6 @@
-const OUTCOMES = ["success", "failure", "denied"] as const;
+import { inputClass } from "@/components/ui/text-field";
 
-const field = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30";
+const OUTCOMES = ["success", "failure", "denied"] as const;
 
 /** A plain GET form: the filters live in the URL, so a link reproduces the view. */
 export function AuditFilters({ filter, actions }: { filter: { action?: string; outcome?: string; resourceType?: string }; actions: string[] }) {
@@ -10,7 +10,7 @@ export function AuditFilters({ filter, actions }: { filter: { action?: string; o
         <label htmlFor="f-action" className="text-xs font-medium text-slate-600">
           Action
         </label>
-        <select id="f-action" name="action" defaultValue={filter.action ?? ""} className={field}>
+        <select id="f-action" name="action" defaultValue={filter.action ?? ""} className={inputClass}>
           <option value="">All actions</option>
           {actions.map((a) => (
             <option key={a} value={a}>
@@ -23,7 +23,7 @@ export function AuditFilters({ filter, actions }: { filter: { action?: string; o
         <label htmlFor="f-outcome" className="text-xs font-medium text-slate-600">
           Outcome
         </label>
-        <select id="f-outcome" name="outcome" defaultValue={filter.outcome ?? ""} className={field}>
+        <select id="f-outcome" name="outcome" defaultValue={filter.outcome ?? ""} className={inputClass}>
           <option value="">Any outcome</option>
           {OUTCOMES.map((o) => (
             <option key={o} value={o}>
@@ -36,7 +36,7 @@ export function AuditFilters({ filter, actions }: { filter: { action?: string; o
         <label htmlFor="f-resource" className="text-xs font-medium text-slate-600">
           Resource type
         </label>
-        <input id="f-resource" name="resourceType" defaultValue={filter.resourceType ?? ""} placeholder="e.g. api_key" className={field} />
+        <input id="f-resource" name="resourceType" defaultValue={filter.resourceType ?? ""} placeholder="e.g. api_key" className={inputClass} />
       </div>
       <div className="flex items-end gap-2">
         <button type="submit" className="rounded-md bg-brand-600 px-3.5 py-2 text-sm font-medium text-white hover:bg-brand-700">

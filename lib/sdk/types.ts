@@ -1,6 +1,6 @@
 // Public types of the SDK (options, logger interface, inputs of the log calls).
 import type { ClearlogError } from "./errors";
-import type { Severity } from "./wire";
+import type { HttpFields, Severity } from "./wire";
 
 /** What the SDK needs from a `fetch` response; the global `Response` satisfies it. */
 export interface FetchResponseLike {
@@ -91,17 +91,8 @@ export interface AiInteraction {
   [detail: string]: unknown;
 }
 
-export interface ApiRequestInfo {
-  method: string;
-  /** the route template (`/api/projects/:id`), not the raw URL */
-  route: string;
-  status: number;
-  durationMs?: number;
-  requestSize?: number;
-  responseSize?: number;
-  requestBody?: string;
-  responseBody?: string;
-}
+/** What logApiRequest takes: the wire format's HTTP fields. */
+export type ApiRequestInfo = HttpFields;
 
 export type Details = Record<string, unknown>;
 
