@@ -18,7 +18,7 @@ export default async function ApiKeysPage() {
         title="API keys"
         description="Applications authenticate to the Clearlog API with these keys. A key's secret is shown once, when it is created; Clearlog keeps only a hash."
       />
-      <div className="grid gap-6 xl:grid-cols-[22rem_minmax(0,1fr)]">
+      <div className="grid gap-6 2xl:grid-cols-[24rem_minmax(0,1fr)]">
         <Panel title="Create a key">
           <CreateApiKeyForm />
         </Panel>
