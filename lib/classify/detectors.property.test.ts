@@ -24,12 +24,19 @@ const noise = fc.oneof(
   fc.string({ unit: "grapheme", maxLength: 20 }),
   fc.string({ unit: chars("0123456789 .-:+@/abcdefxyzABC_=#$"), maxLength: 40 }),
 );
-/** `noise sep value sep noise`, with the value's span. */
-const planted = (value: fc.Arbitrary<string>) =>
-  fc.tuple(noise, separator, value, separator, noise).map(([a, s1, v, s2, b]) => {
-    const text = a + s1 + v + s2 + b;
-    return { text, value: v, start: a.length + s1.length, end: a.length + s1.length + v.length };
-  });
+/**
+ * `noise sep value sep noise`, with the value's span. `ambiguous(before, after)`, given the text on
+ * each side including the separators, rejects the surroundings that make another reading of the text
+ * just as valid as the planted value (see the card and IBAN properties).
+ */
+const planted = (value: fc.Arbitrary<string>, ambiguous: (before: string, after: string) => boolean = () => false) =>
+  fc
+    .tuple(noise, separator, value, separator, noise)
+    .filter(([a, s1, , s2, b]) => !ambiguous(a + s1, s2 + b))
+    .map(([a, s1, v, s2, b]) => {
+      const text = a + s1 + v + s2 + b;
+      return { text, value: v, start: a.length + s1.length, end: a.length + s1.length + v.length };
+    });
 
 function expectWellFormed(text: string, matches: DetectorMatch[]) {
   let at = 0;
@@ -132,9 +139,17 @@ describe("planted cards and IBANs are always found", () => {
       return fc.constantFrom(...formats);
     });
 
+  // A space is also the separator inside a grouped card, so digits the noise puts across a space
+  // separator continue the number: ` 3562 5034 0784 7133 019` holds the planted 16-digit JCB and a
+  // Luhn-valid 19-digit one (4-4-4-4-3 is how 19-digit cards are printed), and the detector rightly
+  // takes the longer; `4xxx ` before a grouped card can likewise start a valid card one group early.
+  // Which number the text holds is undecidable there, so the property plants no digit next to a
+  // space separator (detectors.test.ts pins what the detector does with such runs).
+  const cardAmbiguous = (before: string, after: string) => /\d $/.test(before) || /^ \d/.test(after);
+
   it("Luhn-valid card numbers with an issuer prefix, plain or grouped", () => {
     fc.assert(
-      fc.property(planted(card), ({ text, value, start, end }) => {
+      fc.property(planted(card, cardAmbiguous), ({ text, value, start, end }) => {
         const found = DETECTORS.payment_card.find(text);
         expect(found.some((m) => m.start === start && m.end === end), `${value} in ${JSON.stringify(text)}`).toBe(true);
       }),
@@ -147,9 +162,14 @@ describe("planted cards and IBANs are always found", () => {
     .chain((country) => fixed(UPPER_DIGITS, IBAN_LENGTHS[country]! - 4).map((bban) => `${country}${ibanCheckDigits(country, bban)}${bban}`))
     .chain((compact) => fc.constantFrom(compact, compact.match(/.{1,4}/g)!.join(" ")));
 
+  // Same for IBANs: after a space separator, a country code and two digits at the end of the noise
+  // (`BA96 DE89 3704 0044 0532 0130 00`) start a grouped IBAN of their own, valid about once in 97
+  // cases when the country exists, which the detector rightly reports and which hides the planted one.
+  const ibanAmbiguous = (before: string) => /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2} $/.test(before);
+
   it("IBANs with correct check digits, compact or grouped by four", () => {
     fc.assert(
-      fc.property(planted(iban), ({ text, value, start, end }) => {
+      fc.property(planted(iban, ibanAmbiguous), ({ text, value, start, end }) => {
         const found = DETECTORS.iban.find(text);
         expect(found.some((m) => m.start === start && m.end === end), `${value} in ${JSON.stringify(text)}`).toBe(true);
       }),

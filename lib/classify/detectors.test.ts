@@ -98,6 +98,17 @@ describe("true positives with exact spans", () => {
     expect(hits(name, text)).toEqual(expected);
   });
 
+  it("reads a run of space-separated digit groups as the earliest, then longest, Luhn-valid card", () => {
+    // Counterexample of the card property in detectors.property.test.ts (planted 16-digit JCB, then a
+    // space separator and noise starting with 019): the 19-digit 4-4-4-4-3 reading is valid too, and wins.
+    expect(luhnValid("3562503407847133") && luhnValid("3562503407847133019")).toBe(true);
+    expect(hits("payment_card", " 3562 5034 0784 7133 019")).toEqual(["3562 5034 0784 7133 019"]);
+    expect(hits("payment_card", " 3562 5034 0784 7133 018")).toEqual(["3562 5034 0784 7133"]);
+    // A four-digit group before a grouped card can start a valid card of its own.
+    expect(hits("payment_card", "4008 4111 1111 1111 1111")).toEqual(["4008 4111 1111 1111"]);
+    expect(hits("payment_card", "4009 4111 1111 1111 1111")).toEqual(["4111 1111 1111 1111"]);
+  });
+
   it("finds every provider key shape as a whole token", () => {
     for (const [provider, key] of Object.entries(KEYS)) {
       for (const text of [`key=${key}`, `"${key}"`, `export TOKEN='${key}'\n`, `Authorization: Bearer ${key}`]) {

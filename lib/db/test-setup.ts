@@ -1,5 +1,6 @@
 import { afterAll, beforeAll } from "vitest";
 import { resetEnvCache } from "../env";
+import { flushSessions } from "../ingest/session-tracker";
 import { createTestDatabase, type TestDatabase } from "./test-database";
 
 // Each database test file runs against its own migrated database; lib code reaches it through
@@ -17,6 +18,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // Session counters are written behind the events; write them before the pool closes.
+  await flushSessions().catch(() => {});
   await globalForDb.clearlogDb?.close();
   globalForDb.clearlogDb = undefined;
   await testDb?.drop();

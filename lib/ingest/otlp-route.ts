@@ -1,7 +1,7 @@
 import "server-only";
 import { NextResponse } from "next/server";
 import { env } from "../env";
-import { acceptJson, failure, HttpError, requestIp, type Authorized } from "./http";
+import { acceptJson, CORS_HEADERS, failure, HttpError, requestIp, type Authorized } from "./http";
 import { ingestEvents } from "./ingest";
 import { mapOtlpLogs, mapOtlpTraces, OtlpShapeError, type MappedEvent } from "./otlp";
 
@@ -117,12 +117,12 @@ export async function handleOtlp(request: Request, signal: OtlpSignal): Promise<
         problems.push(`${locate(r.field, i, source)}: ${r.reason}`);
       });
     }
-    if (rejected.size === 0) return NextResponse.json({}, { status: 200 });
+    if (rejected.size === 0) return NextResponse.json({}, { status: 200, headers: CORS_HEADERS });
 
     const records = new Set(mapped.map((m) => m.source)).size;
     const more = problems.length > MAX_LISTED ? `; and ${problems.length - MAX_LISTED} more` : "";
     const errorMessage = `${rejected.size} of ${records} ${noun}s rejected: ${problems.slice(0, MAX_LISTED).join("; ")}${more}`;
-    return NextResponse.json({ partialSuccess: { [counter]: rejected.size, errorMessage } }, { status: 200 });
+    return NextResponse.json({ partialSuccess: { [counter]: rejected.size, errorMessage } }, { status: 200, headers: CORS_HEADERS });
   } catch (error) {
     return failure(error, `api/v1/otlp/v1/${signal}`);
   }

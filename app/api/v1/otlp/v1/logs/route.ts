@@ -1,7 +1,11 @@
 import type { NextRequest } from "next/server";
+import { preflight } from "@/lib/ingest/http";
 import { handleOtlp } from "@/lib/ingest/otlp-route";
 
 export const dynamic = "force-dynamic";
+
+/** Browser exporters on other origins send a CORS preflight first. */
+export const OPTIONS = preflight;
 
 /** OTLP/HTTP logs intake: POST an OTLP/JSON ExportLogsServiceRequest with an API key holding the `ingest` scope. */
 export async function POST(request: NextRequest) {
