@@ -14,7 +14,6 @@ import { copyText } from "../lib/ingest/store";
 import { wireEventSchema } from "../lib/ingest/event-schema";
 import { createLogger } from "../lib/sdk";
 import type { WireEvent } from "../lib/sdk/wire";
-import { DEFAULT_RULES } from "../lib/classify/default-rules";
 import { benchEvents } from "./ingest-events";
 import { median, printTable } from "./stats";
 
@@ -86,9 +85,8 @@ async function main() {
   process.env.DATABASE_URL = target.url;
   process.env.CLEARLOG_SECRET ??= "bench-secret-0123456789abcdef0123456789abcdef";
   resetEnvCache();
-  const { pool, prisma } = database();
+  const { pool } = database();
   await ensureUpcomingPartitions(pool);
-  await prisma.classificationRule.createMany({ data: DEFAULT_RULES.map((r) => ({ ...r })) });
   const key = await createApiKey({ name: "bench", scopes: ["ingest"] }, { type: "cli" });
   console.log(`database: ${target.kind === "server" ? "PostgreSQL server" : "embedded PostgreSQL"}; ${N} events per run, ${RUNS} runs, ${CLIENTS} SDK clients`);
 

@@ -2,16 +2,15 @@ import { generateApiKey } from "../lib/auth/api-keys";
 import { hashPassword, verifyPassword } from "../lib/auth/password";
 import { sha256Hex } from "../lib/auth/tokens";
 import { writeAudit } from "../lib/audit/audit";
-import { DEFAULT_RULES } from "../lib/classify/default-rules";
 import { database } from "../lib/db/client";
 import { ensureLogPartitions } from "../lib/db/partitions";
 import { DEFAULT_PURPOSES, NOTICE_VERSION } from "../lib/consent/purposes";
 import { pseudonymFor } from "../lib/privacy/pseudonym";
-import { DEFAULT_RETENTION } from "../lib/retention/default-policies";
 import { demoEvents, prng, type DemoSubject } from "./seed-events";
 
 // The demo workspace `npm start` creates once: a user per role, an API key, a week of events,
-// consent, privacy requests and a registered model. Demo passwords are public: change them
+// consent, privacy requests and a registered model. (Purposes, classification rules and retention
+// policies every workspace has come from the workspace_defaults migration.) Demo passwords are public: change them
 // (npm run cli -- user:create …) before exposing an instance.
 export const DEMO_ACCOUNTS = [
   { email: "admin@clearlog.demo", password: "demo-admin-pass", role: "admin", displayName: "Ada Admin" },
@@ -80,9 +79,6 @@ export async function seedDemoWorkspace(options: { events?: number; now?: Date }
         data: { name: "Demo application", prefix, secretHash: sha256Hex(key), scopes: ["ingest", "consent", "feedback"], createdById: admin.id },
       });
       await tx.subject.createMany({ data: subjects });
-      await tx.consentPurpose.createMany({
-        data: DEFAULT_PURPOSES.map((p, i) => ({ ...p, noticeVersion: NOTICE_VERSION, sortOrder: i })),
-      });
       const settings = [];
       const history = [];
       for (const subject of subjects) {
@@ -96,8 +92,6 @@ export async function seedDemoWorkspace(options: { events?: number; now?: Date }
       }
       await tx.consentSetting.createMany({ data: settings });
       await tx.consentHistory.createMany({ data: history });
-      await tx.classificationRule.createMany({ data: DEFAULT_RULES.map((r) => ({ ...r })) });
-      await tx.retentionPolicy.createMany({ data: DEFAULT_RETENTION.map((p) => ({ ...p })) });
       await tx.systemLog.createMany({ data: events });
       await tx.loggingSession.createMany({ data: sessions });
       const day = 86_400_000;

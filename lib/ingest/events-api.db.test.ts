@@ -3,7 +3,6 @@ import type { AddressInfo } from "node:net";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createApiKey, revokeApiKey } from "../auth/api-keys";
-import { DEFAULT_RULES } from "../classify/default-rules";
 import { invalidateRuleCache } from "../classify/rule-cache";
 import { database, db } from "../db/client";
 import { databaseUrlFromEnv, resetEnvCache } from "../env";
@@ -94,7 +93,6 @@ function setEnv(vars: Record<string, string>) {
 }
 
 beforeAll(async () => {
-  await db().classificationRule.createMany({ data: DEFAULT_RULES.map((r) => ({ ...r })) });
   key = (await createApiKey({ name: "events api test", scopes: ["ingest"] }, { type: "cli" })).secret;
   server = await startIngestServer();
   observer = new pg.Client({ connectionString: databaseUrlFromEnv() });

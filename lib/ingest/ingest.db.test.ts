@@ -1,5 +1,4 @@
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { DEFAULT_RULES } from "../classify/default-rules";
+import { beforeEach, describe, expect, it } from "vitest";
 import { invalidateRuleCache } from "../classify/rule-cache";
 import { database, db } from "../db/client";
 import { pseudonymFor } from "../privacy/pseudonym";
@@ -27,10 +26,6 @@ async function row(eventId: string) {
   const { rows } = await database().pool.query("SELECT * FROM system_logs WHERE event_id = $1", [eventId]);
   return rows[0];
 }
-
-beforeAll(async () => {
-  await db().classificationRule.createMany({ data: DEFAULT_RULES.map((r) => ({ ...r })) });
-});
 
 beforeEach(() => invalidateRuleCache());
 

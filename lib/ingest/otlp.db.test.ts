@@ -8,9 +8,8 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type Re
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createApiKey } from "../auth/api-keys";
-import { DEFAULT_RULES } from "../classify/default-rules";
 import { invalidateRuleCache } from "../classify/rule-cache";
-import { database, db } from "../db/client";
+import { database } from "../db/client";
 import { pseudonymFor } from "../privacy/pseudonym";
 import { startIngestServer, type IngestTestServer } from "./test-server";
 
@@ -54,7 +53,6 @@ async function rows(where: string, params: unknown[]) {
 const traceRows = (traceId: string) => rows("event_id LIKE $1", [`otlp-${traceId}-%`]);
 
 beforeAll(async () => {
-  await db().classificationRule.createMany({ data: DEFAULT_RULES.map((r) => ({ ...r })) });
   key = (await createApiKey({ name: "OTLP collector", scopes: ["ingest"] }, { type: "cli" })).secret;
   server = await startIngestServer();
 });

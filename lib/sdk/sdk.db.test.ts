@@ -1,8 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createApiKey } from "../auth/api-keys";
-import { DEFAULT_RULES } from "../classify/default-rules";
 import { invalidateRuleCache } from "../classify/rule-cache";
-import { database, db } from "../db/client";
+import { database } from "../db/client";
 import { startIngestServer, type IngestTestServer } from "../ingest/test-server";
 import { pseudonymFor } from "../privacy/pseudonym";
 import { createLogger, type ClearlogError, type FetchLike, type Logger, type LoggerOptions } from "./index";
@@ -75,7 +74,6 @@ async function restartServer() {
 }
 
 beforeAll(async () => {
-  await db().classificationRule.createMany({ data: DEFAULT_RULES.map((r) => ({ ...r })) });
   key = (await createApiKey({ name: "sdk test", scopes: ["ingest"] }, { type: "cli" })).secret;
   server = await startIngestServer();
 });
