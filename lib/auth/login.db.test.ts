@@ -4,12 +4,12 @@ import type { Actor } from "../audit/audit";
 import { database, db } from "../db/client";
 import { resetEnvCache } from "../env";
 import { SafeError } from "../errors";
-import type { CookieAdapter, CookieToSet } from "./cookie-adapter";
 import { SESSION_COOKIE, userForSessionToken } from "./local-sessions";
 import { loginWithPassword } from "./login";
 import { hashPassword, verifyPassword } from "./password";
 import type { Role } from "./roles";
 import { createUser, setUserRole } from "./users";
+import { CookieJar } from "./cookie-jar";
 
 // The local auth provider against a real database: sessions, throttling, auditing, users.
 
@@ -26,22 +26,6 @@ afterEach(() => {
   resetEnvCache();
 });
 
-class CookieJar implements CookieAdapter {
-  readonly values = new Map<string, string>();
-  readonly writes: CookieToSet[] = [];
-  get(name: string) {
-    return this.values.get(name);
-  }
-  getAll() {
-    return [...this.values].map(([name, value]) => ({ name, value }));
-  }
-  setAll(list: CookieToSet[]) {
-    for (const c of list) {
-      this.writes.push(c);
-      this.values.set(c.name, c.value);
-    }
-  }
-}
 
 const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest("hex");
 

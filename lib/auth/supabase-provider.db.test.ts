@@ -2,9 +2,9 @@ import { decodeJwt, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "../db/client";
 import { resetEnvCache } from "../env";
-import type { CookieAdapter, CookieToSet } from "./cookie-adapter";
 import { supabaseSignIn, supabaseSignOut, supabaseUser } from "./supabase-provider";
 import { startSupabaseStandIn, type StandInUser, type SupabaseStandIn } from "./supabase-stand-in";
+import { CookieJar } from "./cookie-jar";
 
 // The Supabase provider against a local stand-in for the Auth server (lib/auth/supabase-stand-in.ts):
 // real @supabase/ssr cookies, real auth-js verification against the stand-in's ES256 JWKS.
@@ -17,29 +17,6 @@ const AUTH_COOKIE = "sb-127-auth-token";
 const PASSWORD = "correct horse battery staple";
 let standIn: SupabaseStandIn;
 
-class CookieJar implements CookieAdapter {
-  readonly values = new Map<string, string>();
-  readonly writes: CookieToSet[] = [];
-  constructor(initial: Record<string, string> = {}) {
-    for (const [name, value] of Object.entries(initial)) this.values.set(name, value);
-  }
-  get(name: string) {
-    return this.values.get(name);
-  }
-  getAll() {
-    return [...this.values].map(([name, value]) => ({ name, value }));
-  }
-  setAll(list: CookieToSet[]) {
-    for (const c of list) {
-      this.writes.push(c);
-      if (c.value === "" || c.options?.maxAge === 0) this.values.delete(c.name);
-      else this.values.set(c.name, c.value);
-    }
-  }
-  authCookieNames() {
-    return [...this.values.keys()].filter((n) => n.startsWith(AUTH_COOKIE));
-  }
-}
 
 type StoredSession = { access_token: string; refresh_token: string; expires_at: number; [k: string]: unknown };
 
@@ -102,7 +79,7 @@ describe("Supabase provider", () => {
 
     expect(result).toMatchObject({ ok: true, user: { role: "admin", provider: "supabase", email: ada.email } });
     expect(standIn.requests).toContainEqual(expect.objectContaining({ method: "POST", path: "/auth/v1/token", query: { grant_type: "password" } }));
-    expect(jar.authCookieNames().length).toBeGreaterThan(0);
+    expect(jar.namesStartingWith(AUTH_COOKIE).length).toBeGreaterThan(0);
     const session = readSession(jar);
     expect(decodeJwt(session.access_token).sub).toBe(ada.id);
     expect(session.refresh_token).toEqual(expect.any(String));
@@ -127,7 +104,7 @@ describe("Supabase provider", () => {
     const { jar, result } = await signIn(bob, "not the password");
 
     expect(result).toEqual({ ok: false, message: "Email or password is incorrect." });
-    expect(jar.authCookieNames()).toEqual([]);
+    expect(jar.namesStartingWith(AUTH_COOKIE)).toEqual([]);
     expect(await supabaseUser(jar)).toBeNull();
     expect(await db().user.count({ where: { OR: [{ email: bob.email }, { externalId: bob.id }] } })).toBe(0);
     const audit = await loginAuditSince(before);
@@ -223,7 +200,7 @@ describe("Supabase provider", () => {
     const refused = plant(expired);
     await expect(supabaseUser(refused)).resolves.toBeNull();
     expect(refreshes()).toBe(before + 1);
-    expect(refused.authCookieNames()).toEqual([]);
+    expect(refused.namesStartingWith(AUTH_COOKIE)).toEqual([]);
 
     // A cookie claiming a later expires_at does not make an expired token valid.
     await expect(supabaseUser(plant({ ...expired, expires_at: nowSeconds() + 3600 }))).resolves.toBeNull();
@@ -268,7 +245,7 @@ describe("Supabase provider", () => {
 
     await supabaseSignOut(jar);
     expect(standIn.requests).toContainEqual({ method: "POST", path: "/auth/v1/logout", query: { scope: "global" }, authorization: `Bearer ${session.access_token}` });
-    expect(jar.authCookieNames()).toEqual([]);
+    expect(jar.namesStartingWith(AUTH_COOKIE)).toEqual([]);
     expect(jar.writes).toContainEqual(expect.objectContaining({ name: AUTH_COOKIE, value: "", options: expect.objectContaining({ maxAge: 0 }) }));
     expect(await supabaseUser(jar)).toBeNull();
     // The server-side session is gone too: its refresh token no longer works.
@@ -290,7 +267,7 @@ describe("Supabase provider", () => {
       standIn.setUnavailable(false);
     }
     expect(logouts()).toBe(before + 1);
-    expect(jar.authCookieNames()).toEqual([]);
+    expect(jar.namesStartingWith(AUTH_COOKIE)).toEqual([]);
     expect(await supabaseUser(jar)).toBeNull();
   });
 });

@@ -1,5 +1,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import * as events from "../../app/api/v1/events/route";
+import * as logs from "../../app/api/v1/otlp/v1/logs/route";
+import * as traces from "../../app/api/v1/otlp/v1/traces/route";
 
 // Test helper: serves the real ingestion route handlers over real HTTP on 127.0.0.1, without the rest
 // of Next.js, so database tests can drive the API (and the SDK) and stop or restart the server.
@@ -14,25 +17,17 @@ export interface IngestTestServer {
   restart(downForMs?: number): Promise<void>;
 }
 
-async function routes(): Promise<Record<string, Handler>> {
-  const events = await import("../../app/api/v1/events/route");
-  const table: Record<string, Handler> = {
+function routes(): Record<string, Handler> {
+  return {
     "POST /api/v1/events": (r) => events.POST(r as never),
     "OPTIONS /api/v1/events": async () => events.OPTIONS(),
+    "POST /api/v1/otlp/v1/logs": (r) => logs.POST(r as never),
+    "POST /api/v1/otlp/v1/traces": (r) => traces.POST(r as never),
   };
-  try {
-    const logs = await import("../../app/api/v1/otlp/v1/logs/route");
-    const traces = await import("../../app/api/v1/otlp/v1/traces/route");
-    table["POST /api/v1/otlp/v1/logs"] = (r) => logs.POST(r as never);
-    table["POST /api/v1/otlp/v1/traces"] = (r) => traces.POST(r as never);
-  } catch {
-    /* OTLP routes not present */
-  }
-  return table;
 }
 
 export async function startIngestServer(port = 0): Promise<IngestTestServer> {
-  const table = await routes();
+  const table = routes();
   const state = { requests: 0 };
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     state.requests++;
