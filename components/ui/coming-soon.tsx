@@ -5,7 +5,7 @@ export function ComingSoon({ feature, items }: { feature: string; items: string[
   return (
     <Panel>
       <div className="flex items-start gap-4">
-        <span aria-hidden className="mt-0.5 rounded-full bg-amber-100 px-2 py-0.5 text-xs font-semibold text-amber-800">
+        <span aria-hidden className="mt-0.5 shrink-0 whitespace-nowrap rounded-full bg-amber-100 px-2 py-0.5 text-xs font-semibold text-amber-800">
           Coming soon
         </span>
         <div>

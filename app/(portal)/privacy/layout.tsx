@@ -10,8 +10,8 @@ export default async function PortalLayout({ children }: { children: ReactNode }
     <div className="min-h-screen">
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex max-w-4xl flex-wrap items-center justify-between gap-3 px-4 py-3">
-          <Link href="/privacy" className="text-slate-900">
-            <Logo /> <span className="ml-1 text-sm font-normal text-slate-500">Privacy center</span>
+          <Link href="/privacy" className="flex items-center gap-2 text-slate-900">
+            <Logo /> <span className="text-sm text-slate-500">Privacy center</span>
           </Link>
           <UserMenu user={user} />
         </div>
