@@ -5,6 +5,7 @@ import { pseudonymFor } from "../privacy/pseudonym";
 import type { WireEvent } from "../sdk/wire";
 import { ingestEvents } from "./ingest";
 import { flushSessions } from "./session-tracker";
+import { recordConsent } from "../consent/consent";
 
 /** Sessions are written behind the events (lib/ingest/session-tracker.ts): flush, then read. */
 async function sessionAfterFlush(sessionKey: string) {
@@ -31,6 +32,7 @@ beforeEach(() => invalidateRuleCache());
 
 describe("ingestEvents", () => {
   it("stores each type with typed columns, a pseudonym instead of the subject, and a session", async () => {
+    await recordConsent(pseudonymFor("app-user-42"), [{ purpose: "analytics", granted: true }], { method: "api" });
     const session = `sess-${id()}`;
     const events: WireEvent[] = [
       { id: id(), type: "user_action", timestamp: now(), subject: "app-user-42", sessionId: session, action: "click_export", component: "reports", attributes: { page: "/reports" } },

@@ -8,6 +8,7 @@ import { env, secret } from "../env";
 import { pseudonymFor } from "../privacy/pseudonym";
 import type { BatchResponse, EventResult } from "../sdk/wire";
 import { wireEventSchema } from "./event-schema";
+import { applyConsent } from "./consent-policy";
 import { truncateIp } from "./ip";
 import { toStorable, withFingerprint, type StorableEvent } from "./normalize";
 import { ensurePartitionsFor } from "./partition-cache";
@@ -47,7 +48,7 @@ export async function ingestEvents(raw: readonly unknown[], ctx: IngestContext):
   const hash = (value: string) => hmacHex(hashKey, `hash:${value}`).slice(0, 12);
 
   const results: EventResult[] = new Array(raw.length);
-  const toStore: { index: number; event: StorableEvent; classification: string; categories: string[] }[] = [];
+  let toStore: { index: number; event: StorableEvent; classification: string; categories: string[]; trainingExcluded: boolean }[] = [];
   const seen = new Set<string>();
 
   raw.forEach((item, index) => {
@@ -73,14 +74,24 @@ export async function ingestEvents(raw: readonly unknown[], ctx: IngestContext):
       return;
     }
     seen.add(key);
-    toStore.push({ index, event: withFingerprint(outcome.event), classification: outcome.classification, categories: outcome.categories });
+    toStore.push({ index, event: withFingerprint(outcome.event), classification: outcome.classification, categories: outcome.categories, trainingExcluded: false });
   });
+
+  const pseudonymCache = new Map<string, string>();
+  const pseudonymOf = (subject: string) => {
+    let p = pseudonymCache.get(subject);
+    if (!p) pseudonymCache.set(subject, (p = pseudonymFor(subject, hashKey)));
+    return p;
+  };
+  const decided = await applyConsent(toStore, pseudonymOf);
+  for (const [index, result] of decided) results[index] = result;
+  toStore = toStore.filter((c) => !decided.has(c.index));
 
   if (toStore.length > 0) {
     const pseudonyms = new Map<string, string>();
-    for (const { event } of toStore) if (event.subject && !pseudonyms.has(event.subject)) pseudonyms.set(event.subject, pseudonymFor(event.subject, hashKey));
+    for (const { event } of toStore) if (event.subject) pseudonyms.set(event.subject, pseudonymOf(event.subject));
     const ipPrefix = truncateIp(ctx.ip);
-    const rows: EventRow[] = toStore.map(({ event, classification, categories }) => ({
+    const rows: EventRow[] = toStore.map(({ event, classification, categories, trainingExcluded }) => ({
       event_id: event.eventId,
       occurred_at: event.occurredAt.toISOString(),
       type: event.type,
@@ -93,6 +104,7 @@ export async function ingestEvents(raw: readonly unknown[], ctx: IngestContext):
       classification,
       categories,
       purpose: event.purpose,
+      training_excluded: trainingExcluded,
       api_key_id: ctx.apiKeyId,
       gen_ai_provider_name: event.genAi.provider,
       gen_ai_request_model: event.genAi.model,

@@ -19,6 +19,7 @@ export interface EventRow {
   classification: string;
   categories: string[];
   purpose: string | null;
+  training_excluded: boolean;
   api_key_id: string | null;
   gen_ai_provider_name: string | null;
   gen_ai_request_model: string | null;
@@ -52,7 +53,7 @@ export interface SessionRow {
 
 const EVENT_COLUMNS = `event_id text, occurred_at timestamptz, type "EventType", severity "Severity", name text, message text,
   component text, subject_pseudonym text, session_id text, classification "Classification", categories text[], purpose text,
-  api_key_id uuid, gen_ai_provider_name text, gen_ai_request_model text, gen_ai_operation_name text, gen_ai_conversation_id text,
+  training_excluded boolean, api_key_id uuid, gen_ai_provider_name text, gen_ai_request_model text, gen_ai_operation_name text, gen_ai_conversation_id text,
   gen_ai_usage_input_tokens integer, gen_ai_usage_output_tokens integer, gen_ai_latency_ms integer, gen_ai_cost_usd numeric,
   http_request_method text, http_route text, http_response_status_code smallint, http_duration_ms integer,
   http_request_size integer, http_response_size integer, error_type text, error_fingerprint text, payload jsonb`;

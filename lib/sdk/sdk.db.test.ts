@@ -6,6 +6,7 @@ import { startIngestServer, type IngestTestServer } from "../ingest/test-server"
 import { pseudonymFor } from "../privacy/pseudonym";
 import { createLogger, type ClearlogError, type FetchLike, type Logger, type LoggerOptions } from "./index";
 import type { BatchResponse, EventBatch, EventType } from "./wire";
+import { recordConsent } from "../consent/consent";
 
 // The SDK against the real ingestion route over real HTTP and real timers: what it sends is read
 // back from system_logs with SQL.
@@ -206,6 +207,8 @@ describe("SDK → server over HTTP", () => {
   });
 
   it("an email planted in a user action's details is stored hashed, never in clear; the subject as a pseudonym", async () => {
+    // User actions serve `analytics`, an opt-in purpose: with consent they stay linked to the subject.
+    await recordConsent(pseudonymFor("customer-7731"), [{ purpose: "analytics", granted: true }], { method: "api" });
     const { logger } = makeLogger({ subject: "customer-7731" });
     const id = logger.logUserAction("profile.update", "settings", { note: "reach me at jane.doe@example.com", contact: { email: "jane.doe@example.com" } })!;
     await logger.flush();

@@ -1,27 +1,62 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
+import { ConsentHistory } from "@/components/privacy/consent-history";
+import { ConsentPanel } from "@/components/privacy/consent-panel";
 import { ComingSoon } from "@/components/ui/coming-soon";
+import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { Panel } from "@/components/ui/panel";
 import { requirePageUser } from "@/lib/auth/current-user";
+import { applyGlobalPrivacyControl, consentFor, consentHistory } from "@/lib/consent/consent";
+import { truncateIp } from "@/lib/ingest/ip";
 
 export const metadata: Metadata = { title: "Privacy center" };
 
 export default async function PrivacyPortalPage() {
   const user = await requirePageUser(["end_user"]);
+  const pseudonym = user.subjectPseudonym;
+  const h = await headers();
+  // Browsers with Global Privacy Control send `Sec-GPC: 1`: it counts as an opt-out of sale and sharing.
+  const gpc = h.get("sec-gpc") === "1";
+  const gpcPurposes = gpc && pseudonym ? await applyGlobalPrivacyControl(pseudonym, { userAgent: h.get("user-agent"), ipPrefix: truncateIp(h.get("x-forwarded-for")) }) : [];
+  const [states, history] = pseudonym ? await Promise.all([consentFor(pseudonym), consentHistory(pseudonym)]) : [[], []];
+  const names = Object.fromEntries(states.map((s) => [s.purpose, s.name]));
   return (
     <>
       <PageHeader
         title={`Hello, ${user.displayName}`}
         description="This is where you decide what is kept about you, see it, take it with you, or have it erased."
       />
-      <ComingSoon
-        feature="Your privacy center"
-        items={[
-          "Turn each purpose (analytics, AI training, personalization, marketing…) on or off, and see the history of your choices",
-          "Download everything held about you as a machine-readable archive",
-          "Ask for erasure, rectification, restriction or objection, and follow each request's status and deadline",
-          "Global Privacy Control honoured automatically",
-        ]}
-      />
+      {gpc && (
+        <p role="status" data-testid="gpc-notice" className="mb-6 rounded-md border border-brand-100 bg-brand-50 px-4 py-3 text-sm text-brand-900">
+          Your browser sends a Global Privacy Control signal. We honour it: you are opted out of{" "}
+          {gpcPurposes.map((p) => names[p] ?? p).join(", ") || "sale and sharing"}, and will stay so while the signal is on.
+        </p>
+      )}
+      <div className="space-y-6">
+        <Panel title="What you allow">
+          {pseudonym ? (
+            <ConsentPanel
+              purposes={states.map((s) => ({ purpose: s.purpose, name: s.name, description: s.description, legalBasis: s.legalBasis, granted: s.granted, method: s.method, updatedAt: s.updatedAt?.toISOString() ?? null }))}
+            />
+          ) : (
+            <EmptyState title="No data is linked to your account yet">Once the application you use sends events for you, your choices will appear here.</EmptyState>
+          )}
+        </Panel>
+        <Panel title="Your choices over time">
+          <ConsentHistory
+            rows={history.map((r) => ({ id: r.id.toString(), purpose: r.purpose, granted: r.granted, method: r.method, noticeVersion: r.noticeVersion, recordedAt: r.recordedAt.toISOString() }))}
+            names={names}
+          />
+        </Panel>
+        <ComingSoon
+          feature="Downloading your data and making requests"
+          items={[
+            "Download everything held about you as a machine-readable archive",
+            "Ask for erasure, rectification, restriction or objection, and follow each request's status and deadline",
+          ]}
+        />
+      </div>
     </>
   );
 }

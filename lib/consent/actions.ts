@@ -1,0 +1,25 @@
+"use server";
+
+import { headers } from "next/headers";
+import { writeAudit } from "../audit/audit";
+import { defineAction } from "../auth/define-action";
+import { SafeError } from "../errors";
+import { truncateIp } from "../ingest/ip";
+import { recordConsent } from "./consent";
+import { consentChangeSchema } from "./consent-schema";
+
+/** An end user grants or withdraws one purpose for themselves; the history row is the proof. */
+export const updateConsentAction = defineAction(
+  { name: "consent.update", roles: ["end_user"], schema: consentChangeSchema, resourceType: "consent" },
+  async (change, { user, actor }) => {
+    if (!user.subjectPseudonym) throw new SafeError("Your account is not linked to any data yet, so there is no consent to change.", "invalid");
+    const h = await headers();
+    const states = await recordConsent(user.subjectPseudonym, [change], {
+      method: "explicit",
+      userAgent: h.get("user-agent"),
+      ipPrefix: truncateIp(h.get("x-forwarded-for")),
+    });
+    await writeAudit({ actor, action: "consent.update", resourceType: "consent", outcome: "success", metadata: { purpose: change.purpose, granted: change.granted } });
+    return states.find((s) => s.purpose === change.purpose)!.granted;
+  },
+);

@@ -1,0 +1,54 @@
+import "server-only";
+import { consentOf, purposeRules } from "../consent/consent-cache";
+import type { EventResult } from "../sdk/wire";
+import type { StorableEvent } from "./normalize";
+
+// What a person decided holds at ingest: for each event, given its purpose and its subject's consent,
+// store it linked, store it without any link to the subject, or do not store it. AI interactions of
+// subjects without `ai_training` consent (and of no known subject) are marked excluded from training.
+export interface Candidate {
+  index: number;
+  event: StorableEvent;
+  trainingExcluded: boolean;
+}
+
+/**
+ * Decides in place: unlinks the events whose subject did not consent to their purpose, marks
+ * training exclusions, and returns the results of the events that must not be stored.
+ */
+export async function applyConsent(candidates: Candidate[], pseudonymOf: (subject: string) => string): Promise<Map<number, EventResult>> {
+  const decided = new Map<number, EventResult>();
+  const purposes = await purposeRules();
+  const subjects = [...new Set(candidates.filter((c) => c.event.subject).map((c) => pseudonymOf(c.event.subject!)))];
+  const consent = subjects.length > 0 ? await consentOf(subjects) : new Map();
+  for (const c of candidates) {
+    const { event } = c;
+    const purpose = event.purpose ?? "essential";
+    const rule = purposes.get(purpose);
+    if (!rule) {
+      decided.set(c.index, { id: event.eventId, status: "rejected", field: `events[${c.index}].purpose`, reason: `is not a configured purpose (${[...purposes.keys()].join(", ")})` });
+      continue;
+    }
+    c.trainingExcluded = event.type === "ai_interaction";
+    if (!event.subject) continue;
+    const state = consent.get(pseudonymOf(event.subject));
+    if (!state) continue;
+    if (state.restricted && purpose !== "essential") {
+      decided.set(c.index, { id: event.eventId, status: "dropped", reason: "the subject has restricted processing" });
+      continue;
+    }
+    if (!state.granted.has(purpose)) {
+      if (rule.dropUnconsented) {
+        decided.set(c.index, { id: event.eventId, status: "dropped", reason: `no consent for ${purpose}` });
+        continue;
+      }
+      // Kept for the product, without any link to the person.
+      event.subject = null;
+      event.sessionId = null;
+      event.genAi.conversationId = null;
+      continue;
+    }
+    if (event.type === "ai_interaction") c.trainingExcluded = !state.granted.has("ai_training");
+  }
+  return decided;
+}
