@@ -22,7 +22,7 @@ export class HttpError extends Error {
 // cookies, so any origin may call the API; credentials are not allowed.
 export const CORS_HEADERS: Record<string, string> = {
   "Access-Control-Allow-Origin": "*",
-  "Access-Control-Allow-Methods": "POST, OPTIONS",
+  "Access-Control-Allow-Methods": "POST, PUT, OPTIONS",
   "Access-Control-Allow-Headers": "Authorization, Content-Type",
   "Access-Control-Expose-Headers": "Retry-After",
   "Access-Control-Max-Age": "86400",

@@ -1,5 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import * as consent from "../../app/api/v1/consent/route";
 import * as events from "../../app/api/v1/events/route";
 import * as logs from "../../app/api/v1/otlp/v1/logs/route";
 import * as traces from "../../app/api/v1/otlp/v1/traces/route";
@@ -23,6 +24,8 @@ function routes(): Record<string, Handler> {
     "OPTIONS /api/v1/events": async () => events.OPTIONS(),
     "POST /api/v1/otlp/v1/logs": (r) => logs.POST(r as never),
     "POST /api/v1/otlp/v1/traces": (r) => traces.POST(r as never),
+    "POST /api/v1/consent": (r) => consent.POST(r as never),
+    "PUT /api/v1/consent": (r) => consent.PUT(r as never),
   };
 }
 

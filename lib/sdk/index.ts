@@ -2,6 +2,8 @@
 // No server imports here: this folder is bundled into browser code.
 export { createLogger } from "./logger";
 export { ClearlogError } from "./errors";
+export { createConsentClient } from "./consent";
+export type { ConsentClient, ConsentClientOptions, PurposeConsent } from "./consent";
 export type { ClearlogErrorCode, Rejection } from "./errors";
 export type {
   AiInteraction,
