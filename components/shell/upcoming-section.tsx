@@ -26,12 +26,6 @@ const UPCOMING = {
       "Erasure and export jobs with progress and a receipt",
     ],
   },
-  "/admin/consent": {
-    title: "Consent",
-    description: "What people have agreed to, per purpose.",
-    feature: "The consent overview",
-    items: ["Opt-in rates per purpose over time", "Global Privacy Control share", "Purpose settings: legal basis, default, notice version"],
-  },
   "/admin/rules": {
     title: "Classification rules",
     description: "How incoming events are classified, redacted, hashed or dropped.",
