@@ -85,7 +85,7 @@ export async function seedDemoWorkspace(options: { events?: number; now?: Date }
         for (const purpose of DEFAULT_PURPOSES) {
           const granted = purpose.defaultGranted || rand() < (purpose.key === "analytics" ? 0.7 : 0.4);
           const recordedAt = new Date(now.getTime() - Math.floor(rand() * 30 * 86_400_000));
-          const method = purpose.defaultGranted && granted ? "default" : "explicit";
+          const method = !granted ? "withdrawal" : purpose.defaultGranted ? "default" : "explicit";
           settings.push({ subjectPseudonym: subject.pseudonym, purpose: purpose.key, granted, method, noticeVersion: NOTICE_VERSION, updatedAt: recordedAt } as const);
           history.push({ subjectPseudonym: subject.pseudonym, purpose: purpose.key, granted, method, noticeVersion: NOTICE_VERSION, recordedAt, ipPrefix: "203.0.113.0/24" } as const);
         }
