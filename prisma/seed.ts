@@ -47,6 +47,7 @@ export async function seedDemoWorkspace(options: { events?: number; now?: Date }
   const { prisma, pool } = database();
   const now = options.now ?? new Date();
   const rand = prng(7);
+  const day = 86_400_000;
 
   const subjects: DemoSubject[] = Array.from({ length: 40 }, (_, i) => {
     const externalId = `user-${1001 + i}`;
@@ -94,14 +95,30 @@ export async function seedDemoWorkspace(options: { events?: number; now?: Date }
       await tx.consentHistory.createMany({ data: history });
       await tx.systemLog.createMany({ data: events });
       await tx.loggingSession.createMany({ data: sessions });
-      const day = 86_400_000;
-      await tx.privacyRequest.createMany({
-        data: [
-          { subjectPseudonym: subjects[3]!.pseudonym, type: "access", status: "received", details: "Please send me a copy of my data.", receivedAt: new Date(now.getTime() - 2 * day), dueAt: new Date(now.getTime() + 28 * day) },
-          { subjectPseudonym: subjects[7]!.pseudonym, type: "erasure", status: "verified", details: "Delete my account data.", receivedAt: new Date(now.getTime() - 12 * day), dueAt: new Date(now.getTime() + 18 * day) },
-          { subjectPseudonym: subjects[11]!.pseudonym, type: "rectification", status: "completed", details: "My display name is misspelled.", receivedAt: new Date(now.getTime() - 40 * day), dueAt: new Date(now.getTime() - 10 * day), completedAt: new Date(now.getTime() - 20 * day) },
-        ],
-      });
+      const requests = [
+        { subject: subjects[3]!, type: "access", steps: ["received"], details: "Please send me a copy of my data.", daysAgo: 2 },
+        { subject: subjects[7]!, type: "erasure", steps: ["received", "verified"], details: "Delete my account data.", daysAgo: 12 },
+        { subject: subjects[15]!, type: "objection", steps: ["received"], details: "Stop using my data for personalization.", daysAgo: 34 },
+        { subject: subjects[11]!, type: "rectification", steps: ["received", "verified", "in_progress", "completed"], details: "My display name is misspelled.", daysAgo: 40 },
+      ] as const;
+      for (const r of requests) {
+        const receivedAt = new Date(now.getTime() - r.daysAgo * day);
+        const status = r.steps.at(-1)!;
+        const request = await tx.privacyRequest.create({
+          data: {
+            subjectPseudonym: r.subject.pseudonym,
+            type: r.type,
+            status,
+            details: r.details,
+            receivedAt,
+            dueAt: new Date(receivedAt.getTime() + 30 * day),
+            completedAt: status === "completed" ? new Date(receivedAt.getTime() + 20 * day) : null,
+          },
+        });
+        await tx.privacyRequestEvent.createMany({
+          data: r.steps.map((to, i) => ({ requestId: request.id, fromStatus: i === 0 ? null : r.steps[i - 1]!, toStatus: to, actorType: "user", occurredAt: new Date(receivedAt.getTime() + i * 3 * day) })),
+        });
+      }
       const model = await tx.model.create({
         data: { name: "support-assistant", modelType: "llm-fine-tune", description: "Drafts first replies to support tickets.", createdById: scientist.id },
       });

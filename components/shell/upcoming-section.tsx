@@ -16,16 +16,6 @@ const UPCOMING = {
       "Live tail",
     ],
   },
-  "/admin/privacy-requests": {
-    title: "Privacy requests",
-    description: "Access, erasure, rectification, restriction and objection requests, with their deadlines.",
-    feature: "The privacy request queue",
-    items: [
-      "A queue with counts by state and overdue requests highlighted",
-      "Verify, start, complete, reject (with a reason) or extend a request once, each step audited",
-      "Erasure and export jobs with progress and a receipt",
-    ],
-  },
   "/admin/rules": {
     title: "Classification rules",
     description: "How incoming events are classified, redacted, hashed or dropped.",

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { ConsentHistory } from "@/components/privacy/consent-history";
 import { ConsentPanel } from "@/components/privacy/consent-panel";
+import { MyRequests } from "@/components/privacy-requests/my-requests";
 import { ComingSoon } from "@/components/ui/coming-soon";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
@@ -9,6 +10,8 @@ import { Panel } from "@/components/ui/panel";
 import { requirePageUser } from "@/lib/auth/current-user";
 import { applyGlobalPrivacyControl, consentFor, consentHistory } from "@/lib/consent/consent";
 import { truncateIp } from "@/lib/ingest/ip";
+import { isOverdue, OPEN_STATUSES } from "@/lib/privacy/request-rules";
+import { requestsOf } from "@/lib/privacy/requests";
 
 export const metadata: Metadata = { title: "Privacy center" };
 
@@ -19,7 +22,7 @@ export default async function PrivacyPortalPage() {
   // Browsers with Global Privacy Control send `Sec-GPC: 1`: it counts as an opt-out of sale and sharing.
   const gpc = h.get("sec-gpc") === "1";
   const gpcPurposes = gpc && pseudonym ? await applyGlobalPrivacyControl(pseudonym, { userAgent: h.get("user-agent"), ipPrefix: truncateIp(h.get("x-forwarded-for")) }) : [];
-  const [states, history] = pseudonym ? await Promise.all([consentFor(pseudonym), consentHistory(pseudonym)]) : [[], []];
+  const [states, history, requests] = pseudonym ? await Promise.all([consentFor(pseudonym), consentHistory(pseudonym), requestsOf(pseudonym)]) : [[], [], []];
   const names = Object.fromEntries(states.map((s) => [s.purpose, s.name]));
   return (
     <>
@@ -49,13 +52,25 @@ export default async function PrivacyPortalPage() {
             names={names}
           />
         </Panel>
-        <ComingSoon
-          feature="Downloading your data and making requests"
-          items={[
-            "Download everything held about you as a machine-readable archive",
-            "Ask for erasure, rectification, restriction or objection, and follow each request's status and deadline",
-          ]}
-        />
+        <Panel title="Your requests">
+          {pseudonym ? (
+            <MyRequests
+              requests={requests.map((r) => ({
+                id: r.id,
+                type: r.type,
+                status: r.status,
+                receivedAt: r.receivedAt.toISOString(),
+                dueAt: r.dueAt.toISOString(),
+                open: OPEN_STATUSES.includes(r.status),
+                overdue: isOverdue(r),
+                events: r.events.map((e) => ({ id: e.id.toString(), fromStatus: e.fromStatus, toStatus: e.toStatus, note: e.note, occurredAt: e.occurredAt.toISOString() })),
+              }))}
+            />
+          ) : (
+            <EmptyState title="No data is linked to your account yet">There is nothing to ask about yet.</EmptyState>
+          )}
+        </Panel>
+        <ComingSoon feature="Downloading your data" items={["Download everything held about you as a machine-readable archive, built with visible progress"]} />
       </div>
     </>
   );

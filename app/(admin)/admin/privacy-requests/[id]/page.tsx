@@ -1,0 +1,57 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { RequestActionsPanel } from "@/components/privacy-requests/request-actions-panel";
+import { StatusBadge } from "@/components/privacy-requests/status-badge";
+import { Timeline } from "@/components/privacy-requests/timeline";
+import { formatDateTime } from "@/components/ui/format";
+import { PageHeader } from "@/components/ui/page-header";
+import { Panel } from "@/components/ui/panel";
+import { requirePageUser } from "@/lib/auth/current-user";
+import { sectionRoles } from "@/lib/auth/roles";
+import { isOverdue, OPEN_STATUSES, REQUEST_TYPE_LABELS } from "@/lib/privacy/request-rules";
+import { requestDetail } from "@/lib/privacy/requests";
+
+export const metadata: Metadata = { title: "Privacy request" };
+
+export default async function PrivacyRequestPage({ params }: { params: Promise<{ id: string }> }) {
+  await requirePageUser(sectionRoles("/admin/privacy-requests"));
+  const { id } = await params;
+  const request = /^[0-9a-f-]{36}$/i.test(id) ? await requestDetail(id) : null;
+  if (!request) notFound();
+  const overdue = isOverdue(request);
+  return (
+    <>
+      <Link href="/admin/privacy-requests" className="text-sm text-brand-600 hover:underline">
+        ← All requests
+      </Link>
+      <PageHeader title={REQUEST_TYPE_LABELS[request.type]} description={`Request ${request.id}`} actions={<StatusBadge status={request.status} overdue={overdue} />} />
+      <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
+        <Panel title="Request">
+          <dl className="grid grid-cols-[10rem_1fr] gap-y-2 text-sm">
+            <dt className="text-slate-500">Received</dt>
+            <dd>{formatDateTime(request.receivedAt)}</dd>
+            <dt className="text-slate-500">Due</dt>
+            <dd className={overdue ? "font-medium text-red-700" : undefined}>
+              {formatDateTime(request.dueAt)}
+              {request.extensionReason && <span className="block text-xs text-slate-500">Extended: {request.extensionReason}</span>}
+            </dd>
+            <dt className="text-slate-500">What the person wrote</dt>
+            <dd className="whitespace-pre-wrap text-slate-800">{request.details ?? "—"}</dd>
+            {request.rejectionReason && (
+              <>
+                <dt className="text-slate-500">Rejection reason</dt>
+                <dd>{request.rejectionReason}</dd>
+              </>
+            )}
+          </dl>
+          <h3 className="mb-2 mt-6 text-sm font-semibold text-slate-800">Timeline</h3>
+          <Timeline entries={request.events.map((e) => ({ id: e.id.toString(), fromStatus: e.fromStatus, toStatus: e.toStatus, note: e.note, occurredAt: e.occurredAt.toISOString() }))} />
+        </Panel>
+        <Panel title="Next step">
+          <RequestActionsPanel id={request.id} status={request.status} canExtend={OPEN_STATUSES.includes(request.status) && !request.extendedAt} />
+        </Panel>
+      </div>
+    </>
+  );
+}

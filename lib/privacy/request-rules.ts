@@ -1,0 +1,65 @@
+import { z } from "zod";
+
+// The privacy request lifecycle, pure so forms, actions and tests share it:
+// received → verified → in progress → completed, or rejected (with a reason) or cancelled.
+export const REQUEST_TYPES = ["access", "erasure", "rectification", "restriction", "objection"] as const;
+export const REQUEST_STATUSES = ["received", "verified", "in_progress", "completed", "rejected", "cancelled"] as const;
+export type RequestType = (typeof REQUEST_TYPES)[number];
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+export const OPEN_STATUSES: readonly RequestStatus[] = ["received", "verified", "in_progress"];
+
+export const REQUEST_TYPE_LABELS: Record<RequestType, string> = {
+  access: "Access / copy of my data",
+  erasure: "Erasure",
+  rectification: "Rectification",
+  restriction: "Restriction of processing",
+  objection: "Objection",
+};
+
+export const STATUS_LABELS: Record<RequestStatus, string> = {
+  received: "Received",
+  verified: "Verified",
+  in_progress: "In progress",
+  completed: "Completed",
+  rejected: "Rejected",
+  cancelled: "Cancelled",
+};
+
+/** Where an admin may move a request from each state. Cancelling is the person's own step. */
+export const ADMIN_TRANSITIONS: Record<RequestStatus, readonly RequestStatus[]> = {
+  received: ["verified", "rejected"],
+  verified: ["in_progress", "rejected"],
+  in_progress: ["completed", "rejected"],
+  completed: [],
+  rejected: [],
+  cancelled: [],
+};
+
+export const RESPONSE_DAYS = 30;
+export const MAX_EXTENSION_DAYS = 60;
+
+export const createRequestSchema = z.object({
+  type: z.enum(REQUEST_TYPES, "Choose the kind of request"),
+  details: z.string().trim().max(4000, "Keep the details under 4,000 characters").optional(),
+});
+
+export const transitionSchema = z
+  .object({
+    id: z.string().uuid("Unknown request"),
+    to: z.enum(REQUEST_STATUSES, "Unknown state"),
+    reason: z.string().trim().max(2000).optional(),
+  })
+  .refine((t) => t.to !== "rejected" || (t.reason?.length ?? 0) >= 5, { path: ["reason"], message: "Give the person a reason for the rejection" });
+
+export const extendSchema = z.object({
+  id: z.string().uuid("Unknown request"),
+  days: z.coerce.number().int("Whole days").min(1, "At least one day").max(MAX_EXTENSION_DAYS, `At most ${MAX_EXTENSION_DAYS} more days`),
+  reason: z.string().trim().min(5, "Tell the person why the request needs more time").max(2000),
+});
+
+export const cancelSchema = z.object({ id: z.string().uuid("Unknown request") });
+
+export function isOverdue(r: { status: string; dueAt: Date }, now = new Date()): boolean {
+  return OPEN_STATUSES.includes(r.status as RequestStatus) && r.dueAt < now;
+}
