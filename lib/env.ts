@@ -27,6 +27,7 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOSTNAME: z.string().default("0.0.0.0"),
   CLEARLOG_DATA_DIR: z.string().default(".data"),
+  CLEARLOG_DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   CLEARLOG_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   CLEARLOG_SECRET: z
     .string()

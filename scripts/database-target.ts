@@ -64,6 +64,15 @@ export async function checkConnection(url: string): Promise<void> {
 }
 
 /**
+ * The embedded server runs every connection in one PostgreSQL session, and interleaved extended-protocol
+ * messages from concurrent connections can clobber each other's unnamed statements: one connection.
+ */
+function singleConnectionForEmbedded(): void {
+  process.env.CLEARLOG_DB_POOL_SIZE = "1";
+  resetEnvCache();
+}
+
+/**
  * DATABASE_URL when set; otherwise the embedded PostgreSQL under .data/. When an embedded server is
  * already listening (npm start is running), the CLI joins it instead of opening the data twice.
  */
@@ -79,6 +88,7 @@ export async function resolveDatabase(options: { log: (line: string) => void; jo
     const url = `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
     if (options.joinRunning) {
       await checkConnection(url);
+      singleConnectionForEmbedded();
       return { url, embedded: null, describe: `embedded PostgreSQL already running on port ${port}` };
     }
     throw new StartupError(
@@ -87,6 +97,7 @@ export async function resolveDatabase(options: { log: (line: string) => void; jo
   }
   options.log(`starting embedded PostgreSQL (data in ${path.relative(process.cwd(), dataDir) || dataDir})`);
   const embedded = await startEmbeddedPostgres({ dataDir, port });
+  singleConnectionForEmbedded();
   return { url: embedded.url, embedded, describe: `embedded PostgreSQL on port ${port}` };
 }
 

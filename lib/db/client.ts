@@ -2,7 +2,7 @@ import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "./generated/client";
-import { databaseUrlFromEnv } from "../env";
+import { databaseUrlFromEnv, env } from "../env";
 
 export type Db = PrismaClient;
 
@@ -32,7 +32,7 @@ const globalForDb = globalThis as unknown as { clearlogDb?: Database };
 
 /** The process-wide database, created on first use from DATABASE_URL. */
 export function database(): Database {
-  globalForDb.clearlogDb ??= createDatabase(databaseUrlFromEnv());
+  globalForDb.clearlogDb ??= createDatabase(databaseUrlFromEnv(), env().CLEARLOG_DB_POOL_SIZE);
   return globalForDb.clearlogDb;
 }
 

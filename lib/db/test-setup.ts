@@ -13,6 +13,8 @@ beforeAll(async () => {
   resetEnvCache();
   testDb = await createTestDatabase();
   process.env.DATABASE_URL = testDb.url;
+  // See scripts/database-target.ts: the embedded server gets one connection.
+  if (testDb.kind === "embedded") process.env.CLEARLOG_DB_POOL_SIZE = "1";
   process.env.CLEARLOG_SECRET ??= "test-secret-0123456789abcdef0123456789abcdef";
   resetEnvCache();
 });
@@ -23,6 +25,7 @@ afterAll(async () => {
   await globalForDb.clearlogDb?.close();
   globalForDb.clearlogDb = undefined;
   await testDb?.drop();
+  delete process.env.CLEARLOG_DB_POOL_SIZE;
   if (originalUrl === undefined) delete process.env.DATABASE_URL;
   else process.env.DATABASE_URL = originalUrl;
   resetEnvCache();
