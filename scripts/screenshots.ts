@@ -19,7 +19,7 @@ async function main() {
   await page.goto(`${base}/login`);
   await page.screenshot({ path: `${out}/login.png` });
   await login(page, "admin@clearlog.demo", "demo-admin-pass");
-  for (const [path, name] of [["/admin", "dashboard"], ["/admin/api-keys", "api-keys"], ["/admin/audit", "audit-log"], ["/admin/logs", "logs"], ["/admin/consent", "consent"]] as const) {
+  for (const [path, name] of [["/admin", "dashboard"], ["/admin/api-keys", "api-keys"], ["/admin/audit", "audit-log"], ["/admin/logs", "logs"], ["/admin/consent", "consent"], ["/admin/privacy-requests", "privacy-requests"]] as const) {
     await page.goto(`${base}${path}`);
     await page.waitForLoadState("networkidle");
     await page.screenshot({ path: `${out}/${name}.png`, fullPage: true });
