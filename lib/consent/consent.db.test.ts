@@ -190,3 +190,12 @@ describe("consentHistory", () => {
     expect(await consentHistory(subject())).toEqual([]);
   });
 });
+
+describe("simultaneous changes", () => {
+  it("record one change once, even when sent twice at the same moment", async () => {
+    const p = subject();
+    await Promise.all([1, 2, 3].map(() => recordConsent(p, [{ purpose: "analytics", granted: true }], { method: "api" })));
+    const rows = await db().consentHistory.findMany({ where: { subjectPseudonym: p, purpose: "analytics" } });
+    expect(rows).toHaveLength(1);
+  });
+});

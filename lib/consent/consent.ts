@@ -1,4 +1,5 @@
 import "server-only";
+import type { Prisma } from "../db/generated/client";
 import type { ConsentMethod } from "../db/generated/enums";
 import { db } from "../db/client";
 import { SafeError } from "../errors";
@@ -26,11 +27,11 @@ export interface ConsentContext {
   ipPrefix?: string | null;
 }
 
-export async function consentFor(pseudonym: string): Promise<ConsentState[]> {
-  const [purposes, settings] = await Promise.all([
-    db().consentPurpose.findMany({ orderBy: { sortOrder: "asc" } }),
-    db().consentSetting.findMany({ where: { subjectPseudonym: pseudonym } }),
-  ]);
+type Reader = Pick<Prisma.TransactionClient, "consentPurpose" | "consentSetting">;
+
+export async function consentFor(pseudonym: string, client: Reader = db()): Promise<ConsentState[]> {
+  const purposes = await client.consentPurpose.findMany({ orderBy: { sortOrder: "asc" } });
+  const settings = await client.consentSetting.findMany({ where: { subjectPseudonym: pseudonym } });
   return purposes.map((p) => {
     const s = settings.find((x) => x.purpose === p.key);
     return {
@@ -52,15 +53,16 @@ export async function consentFor(pseudonym: string): Promise<ConsentState[]> {
  * transaction. `essential` cannot be withdrawn: it is what keeps the service running.
  */
 export async function recordConsent(pseudonym: string, changes: { purpose: string; granted: boolean }[], ctx: ConsentContext): Promise<ConsentState[]> {
-  const current = await consentFor(pseudonym);
-  const changed = changes.filter((c) => {
-    const state = current.find((s) => s.purpose === c.purpose);
-    if (!state) throw new SafeError(`Unknown purpose "${c.purpose}"`, "invalid");
-    if (c.purpose === "essential" && !c.granted) throw new SafeError("Essential processing cannot be withdrawn; ask for erasure or restriction instead.", "invalid");
-    return state.granted !== c.granted || state.method === "default";
-  });
-  if (changed.length === 0) return current;
-  await db().$transaction(async (tx) => {
+  const recorded = await db().$transaction(async (tx) => {
+    // One writer per person at a time, so two simultaneous changes cannot both be recorded as changes.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`consent:${pseudonym}`}))`;
+    const current = await consentFor(pseudonym, tx);
+    const changed = changes.filter((c) => {
+      const state = current.find((s) => s.purpose === c.purpose);
+      if (!state) throw new SafeError(`Unknown purpose "${c.purpose}"`, "invalid");
+      if (c.purpose === "essential" && !c.granted) throw new SafeError("Essential processing cannot be withdrawn; ask for erasure or restriction instead.", "invalid");
+      return state.granted !== c.granted || state.method === "default";
+    });
     for (const c of changed) {
       const noticeVersion = current.find((s) => s.purpose === c.purpose)!.noticeVersion;
       const method = ctx.method === "explicit" && !c.granted ? "withdrawal" : ctx.method;
@@ -73,8 +75,9 @@ export async function recordConsent(pseudonym: string, changes: { purpose: strin
         data: { subjectPseudonym: pseudonym, purpose: c.purpose, granted: c.granted, method, noticeVersion, userAgent: ctx.userAgent?.slice(0, 300) ?? null, ipPrefix: ctx.ipPrefix ?? null },
       });
     }
+    return changed.length;
   });
-  forgetConsent(pseudonym);
+  if (recorded > 0) forgetConsent(pseudonym);
   return consentFor(pseudonym);
 }
 

@@ -94,8 +94,7 @@ export async function requestsOf(pseudonym: string) {
 export async function requestQueue(filter: { status?: RequestStatus; overdue?: boolean }) {
   const now = new Date();
   const where: Prisma.PrivacyRequestWhereInput = {
-    ...(filter.status ? { status: filter.status } : {}),
-    ...(filter.overdue ? { status: { in: [...OPEN_STATUSES] }, dueAt: { lt: now } } : {}),
+    AND: [filter.status ? { status: filter.status } : {}, filter.overdue ? { status: { in: [...OPEN_STATUSES] }, dueAt: { lt: now } } : {}],
   };
   const [rows, counts, overdue] = await Promise.all([
     db().privacyRequest.findMany({ where, orderBy: [{ dueAt: "asc" }], take: 200, select: { id: true, type: true, status: true, receivedAt: true, dueAt: true, extendedAt: true } }),
