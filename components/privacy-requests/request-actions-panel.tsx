@@ -9,11 +9,12 @@ import { extendRequestAction, transitionRequestAction } from "@/lib/privacy/requ
 import { ADMIN_TRANSITIONS, MAX_EXTENSION_DAYS, STATUS_LABELS, type RequestStatus } from "@/lib/privacy/request-rules";
 
 /** The steps an admin may take from the request's state; rejecting and extending need a reason. */
-export function RequestActionsPanel({ id, status, canExtend }: { id: string; status: RequestStatus; canExtend: boolean }) {
+export function RequestActionsPanel({ id, status, canExtend, erasure }: { id: string; status: RequestStatus; canExtend: boolean; erasure: boolean }) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const [error, setError] = useState<string | null>(null);
-  const next = ADMIN_TRANSITIONS[status];
+  // An erasure request is completed by the erasure job (not in this version), never by hand.
+  const next = ADMIN_TRANSITIONS[status].filter((to) => !(erasure && to === "completed"));
 
   const run = (action: () => Promise<{ ok: boolean; error?: string }>) => {
     setError(null);
@@ -28,6 +29,9 @@ export function RequestActionsPanel({ id, status, canExtend }: { id: string; sta
   return (
     <div className="space-y-5">
       <FormError message={error} />
+      {erasure && status === "in_progress" && (
+        <p className="text-sm text-slate-600">Erasure requests are completed by the erasure job, which arrives with the next privacy release.</p>
+      )}
       <div className="flex flex-wrap gap-2">
         {next
           .filter((to) => to !== "rejected")

@@ -92,7 +92,7 @@ describe("createRequest", () => {
 describe("transitionRequest", () => {
   it("walks received → verified → in_progress → completed, one timeline event and one audited from/to per step", async () => {
     const { pseudonym, actor } = person();
-    const request = await createRequest(pseudonym, { type: "erasure" }, actor);
+    const request = await createRequest(pseudonym, { type: "rectification" }, actor);
 
     const steps: [RequestStatus, RequestStatus][] = [
       ["received", "verified"],
@@ -116,7 +116,7 @@ describe("transitionRequest", () => {
     expect(audits.map((a) => a.action)).toEqual(["privacy_request.create", "privacy_request.verified", "privacy_request.in_progress", "privacy_request.completed"]);
     for (const [i, [from, to]] of steps.entries()) {
       expect(audits[i + 1]).toMatchObject({ outcome: "success", actorId: (admin as { id: string }).id, actorRole: "admin" });
-      expect(audits[i + 1]?.metadata).toEqual({ from, to, type: "erasure" });
+      expect(audits[i + 1]?.metadata).toEqual({ from, to, type: "rectification" });
     }
   });
 
@@ -302,7 +302,7 @@ describe("requestQueue", () => {
     const progressLate = await createRequest(pseudonym, { type: "erasure" }, actor);
     await transitionRequest({ id: progressLate.id, to: "verified" }, admin);
     await transitionRequest({ id: progressLate.id, to: "in_progress" }, admin);
-    const completedLate = await createRequest(pseudonym, { type: "erasure" }, actor);
+    const completedLate = await createRequest(pseudonym, { type: "rectification" }, actor);
     await walkToCompleted(completedLate.id);
     const cancelledLate = await createRequest(pseudonym, { type: "objection" }, actor);
     await cancelRequest(cancelledLate.id, pseudonym, actor);
@@ -386,5 +386,16 @@ describe("requestsOf", () => {
     const theirs = await requestsOf(bob.pseudonym);
     expect(theirs.map((r) => r.id)).toEqual([bobs.id]);
     expect(await requestsOf(pseudonymFor(`nobody-${randomUUID()}`))).toEqual([]);
+  });
+});
+
+describe("erasure requests", () => {
+  it("cannot be marked completed by hand: only the erasure job may complete them", async () => {
+    const admin = { type: "user" as const, id: randomUUID(), role: "admin" as const };
+    const request = await createRequest(pseudonymFor(`erasure-${randomUUID()}`), { type: "erasure" }, { type: "user", id: randomUUID(), role: "end_user" });
+    await transitionRequest({ id: request.id, to: "verified" }, admin);
+    await transitionRequest({ id: request.id, to: "in_progress" }, admin);
+    await expect(transitionRequest({ id: request.id, to: "completed" }, admin)).rejects.toMatchObject({ code: "conflict" });
+    expect((await db().privacyRequest.findUnique({ where: { id: request.id } }))?.status).toBe("in_progress");
   });
 });

@@ -44,6 +44,10 @@ export async function transitionRequest(input: z.infer<typeof transitionSchema>,
     if (!ADMIN_TRANSITIONS[from].includes(input.to)) {
       throw new SafeError(`A ${from.replace("_", " ")} request cannot be moved to ${input.to.replace("_", " ")}.`, "conflict");
     }
+    if (request.type === "erasure" && input.to === "completed") {
+      // Completing an erasure request must mean the data is gone; that is the erasure job's step.
+      throw new SafeError("An erasure request is completed by the erasure job, which this version does not have yet.", "conflict");
+    }
     const now = new Date();
     const updated = await tx.privacyRequest.update({
       where: { id: request.id },

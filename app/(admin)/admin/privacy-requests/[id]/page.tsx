@@ -49,7 +49,7 @@ export default async function PrivacyRequestPage({ params }: { params: Promise<{
           <Timeline entries={request.events.map((e) => ({ id: e.id.toString(), fromStatus: e.fromStatus, toStatus: e.toStatus, note: e.note, occurredAt: e.occurredAt.toISOString() }))} />
         </Panel>
         <Panel title="Next step">
-          <RequestActionsPanel id={request.id} status={request.status} canExtend={OPEN_STATUSES.includes(request.status) && !request.extendedAt} />
+          <RequestActionsPanel id={request.id} status={request.status} canExtend={OPEN_STATUSES.includes(request.status) && !request.extendedAt} erasure={request.type === "erasure"} />
         </Panel>
       </div>
     </>
