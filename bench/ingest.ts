@@ -8,7 +8,7 @@ import { createApiKey } from "../lib/auth/api-keys";
 import { database } from "../lib/db/client";
 import { ensureUpcomingPartitions } from "../lib/db/partitions";
 import { createTestDatabase } from "../lib/db/test-database";
-import { resetEnvCache } from "../lib/env";
+import { childEnv, env, overrideEnv } from "../lib/env";
 import { toStorable } from "../lib/ingest/normalize";
 import { copyText } from "../lib/ingest/store";
 import { wireEventSchema } from "../lib/ingest/event-schema";
@@ -86,9 +86,7 @@ async function waitForHealth(url: string, server: ChildProcess): Promise<void> {
 
 async function main() {
   const target = await createTestDatabase();
-  process.env.DATABASE_URL = target.url;
-  process.env.CLEARLOG_SECRET ??= "bench-secret-0123456789abcdef0123456789abcdef";
-  resetEnvCache();
+  overrideEnv({ DATABASE_URL: target.url, CLEARLOG_SECRET: env().CLEARLOG_SECRET ?? "bench-secret-0123456789abcdef0123456789abcdef" });
   const { pool } = database();
   await ensureUpcomingPartitions(pool);
   const key = await createApiKey({ name: "bench", scopes: ["ingest"] }, { type: "cli" });
@@ -96,7 +94,7 @@ async function main() {
 
   const server = spawn(process.execPath, [require.resolve("tsx/cli"), "--conditions=react-server", "scripts/start.ts"], {
     stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS ?? process.env.NODE_OPTIONS ?? "", PORT: String(PORT), HOSTNAME: "127.0.0.1", CLEARLOG_SKIP_SEED: "1", CLEARLOG_INGEST_RATE_PER_SECOND: "0", NEXT_TELEMETRY_DISABLED: "1" },
+    env: childEnv({ PORT: String(PORT), HOSTNAME: "127.0.0.1", CLEARLOG_SKIP_SEED: "1", CLEARLOG_INGEST_RATE_PER_SECOND: "0", NEXT_TELEMETRY_DISABLED: "1" }),
   });
   const base = `http://127.0.0.1:${PORT}`;
   try {

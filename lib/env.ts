@@ -70,9 +70,31 @@ export function env(): Env {
   return cached;
 }
 
-/** Tests and scripts that change the environment call this to read it again. */
+/** Reads the environment again (after something outside this process changed it). */
 export function resetEnvCache(): void {
   cached = undefined;
+}
+
+/**
+ * Changes this process's configuration — for tests, and for scripts that point the code at a database
+ * they started. `undefined` unsets a variable. Returns a function that puts the previous values back.
+ */
+export function overrideEnv(vars: Record<string, string | undefined>): () => void {
+  const previous = Object.fromEntries(Object.keys(vars).map((name) => [name, process.env[name]]));
+  const apply = (values: Record<string, string | undefined>) => {
+    for (const [name, value] of Object.entries(values)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    cached = undefined;
+  };
+  apply(vars);
+  return () => apply(previous);
+}
+
+/** The environment this process hands to a child process (the web server), with additions. */
+export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...extra };
 }
 
 export function supabaseConfigured(e: Env = env()): boolean {

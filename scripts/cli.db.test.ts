@@ -7,6 +7,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyPassword } from "../lib/auth/password";
+import { childEnv, databaseUrlFromEnv } from "../lib/env";
 
 // The real operator CLI, run as `npm run cli` runs it, against this file's own database. The child
 // is spawned asynchronously: in embedded mode this process serves the database it connects to.
@@ -26,7 +27,7 @@ function cliWith(env: Record<string, string>, ...args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [tsxCli, "--conditions=react-server", "scripts/cli.ts", ...args], {
       cwd: root,
-      env: { ...process.env, CLEARLOG_SECRET: SECRET, CLEARLOG_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1", ...env },
+      env: childEnv({ CLEARLOG_SECRET: SECRET, CLEARLOG_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1", ...env }),
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -64,7 +65,7 @@ async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[]
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), "clearlog-cli-test-"));
-  client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  client = new pg.Client({ connectionString: databaseUrlFromEnv() });
   await client.connect();
 });
 

@@ -5,7 +5,7 @@ import net from "node:net";
 import path from "node:path";
 import pg from "pg";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "../lib/db/embedded";
-import { env, resetEnvCache } from "../lib/env";
+import { env, overrideEnv } from "../lib/env";
 
 // Shared by `npm start` and the CLI: which PostgreSQL to use, and the server secret.
 export class StartupError extends Error {}
@@ -68,8 +68,7 @@ export async function checkConnection(url: string): Promise<void> {
  * messages from concurrent connections can clobber each other's unnamed statements: one connection.
  */
 function singleConnectionForEmbedded(): void {
-  process.env.CLEARLOG_DB_POOL_SIZE = "1";
-  resetEnvCache();
+  overrideEnv({ CLEARLOG_DB_POOL_SIZE: "1" });
 }
 
 /**
@@ -111,11 +110,9 @@ export async function ensureSecret(log: (line: string) => void): Promise<void> {
     await writeFile(file, randomBytes(32).toString("hex"), { mode: 0o600 });
     log(`generated the server secret in ${path.relative(process.cwd(), file)} (back it up: pseudonyms depend on it)`);
   }
-  process.env.CLEARLOG_SECRET = (await readFile(file, "utf8")).trim();
-  resetEnvCache();
+  overrideEnv({ CLEARLOG_SECRET: (await readFile(file, "utf8")).trim() });
 }
 
 export function pointAtDatabase(url: string): void {
-  process.env.DATABASE_URL = url;
-  resetEnvCache();
+  overrideEnv({ DATABASE_URL: url });
 }

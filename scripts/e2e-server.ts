@@ -4,7 +4,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { env } from "../lib/env";
+import { childEnv, env } from "../lib/env";
 
 // The server Playwright tests run against: `npm start` on its own fresh database (a new database on
 // TEST_DATABASE_URL/DATABASE_URL's server, or an embedded one in a temporary folder), port 3100.
@@ -13,7 +13,7 @@ const E2E_PORT = "3100";
 async function main() {
   const e = env();
   const serverUrl = e.TEST_DATABASE_URL ?? e.DATABASE_URL;
-  const childEnv: Record<string, string> = {
+  const extraEnv: Record<string, string> = {
     PORT: E2E_PORT,
     HOSTNAME: "127.0.0.1",
     CLEARLOG_SECRET: randomBytes(32).toString("hex"),
@@ -28,7 +28,7 @@ async function main() {
     await admin.end();
     const url = new URL(serverUrl);
     url.pathname = `/${name}`;
-    childEnv.DATABASE_URL = url.toString();
+    extraEnv.DATABASE_URL = url.toString();
     cleanup = async () => {
       const c = new pg.Client({ connectionString: serverUrl });
       await c.connect();
@@ -37,14 +37,14 @@ async function main() {
     };
   } else {
     const dir = await mkdtemp(path.join(os.tmpdir(), "clearlog-e2e-"));
-    childEnv.CLEARLOG_DATA_DIR = dir;
-    childEnv.CLEARLOG_EMBEDDED_PG_PORT = "54339";
+    extraEnv.CLEARLOG_DATA_DIR = dir;
+    extraEnv.CLEARLOG_EMBEDDED_PG_PORT = "54339";
     cleanup = () => rm(dir, { recursive: true, force: true });
   }
   const tsx = require.resolve("tsx/cli");
   const child = spawn(process.execPath, [tsx, "--conditions=react-server", "scripts/start.ts"], {
     stdio: "inherit",
-    env: { ...process.env, ...childEnv, DATABASE_URL: childEnv.DATABASE_URL ?? "" },
+    env: childEnv({ ...extraEnv, DATABASE_URL: extraEnv.DATABASE_URL ?? "" }),
   });
   const stop = () => child.kill("SIGTERM");
   process.on("SIGINT", stop);

@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { testServerUrl } from "../lib/db/test-database";
+import { childEnv } from "../lib/env";
 
 // `npm start`'s startup errors: each is one `[clearlog] error:` line, exit 1, no stack, and quick.
 // Every case fails before migrations, so none reaches the build step; each gets a throwaway data
@@ -37,8 +38,7 @@ let occupied: net.Server | undefined;
 async function start(overrides: Record<string, string>): Promise<Run & { dataDir: string }> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "clearlog-start-test-"));
   dataDirs.push(dataDir);
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
+  const env = childEnv({
     NEXT_TELEMETRY_DISABLED: "1",
     CLEARLOG_DATA_DIR: dataDir,
     CLEARLOG_EMBEDDED_PG_PORT: String(await freePort()),
@@ -46,7 +46,7 @@ async function start(overrides: Record<string, string>): Promise<Run & { dataDir
     HOSTNAME: "127.0.0.1",
     PORT: String(await freePort()),
     ...overrides,
-  };
+  });
   delete env.TEST_DATABASE_URL;
   const began = Date.now();
   return new Promise((resolve, reject) => {

@@ -4,8 +4,7 @@ import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { database } from "../lib/db/client";
 import { migrate, MigrationError } from "../lib/db/migrator";
-import { ensureUpcomingPartitions } from "../lib/db/partitions";
-import { env, EnvError } from "../lib/env";
+import { childEnv, env, EnvError } from "../lib/env";
 import { demoAccountsInUse, seedDemoWorkspace } from "../prisma/seed";
 import { ensureSecret, portInUse, resolveDatabase, StartupError, pointAtDatabase, type DatabaseTarget } from "./database-target";
 
@@ -36,7 +35,7 @@ async function buildIsStale(): Promise<boolean> {
 }
 
 function run(args: string[], extraEnv: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [nextBin, ...args], { stdio: "inherit", env: { ...process.env, ...extraEnv } });
+  return spawn(process.execPath, [nextBin, ...args], { stdio: "inherit", env: childEnv(extraEnv) });
 }
 
 function waitFor(child: ChildProcess): Promise<number> {
@@ -76,7 +75,6 @@ async function main(): Promise<void> {
     log(`database: ${target.describe}`);
     const migrated = await migrate(target.url, { log: (line) => log(`migrations: ${line}`) });
     log(`migrations: ${migrated.applied.length} applied, ${migrated.alreadyApplied} already in place`);
-    await ensureUpcomingPartitions(database().pool);
 
     if (env().CLEARLOG_SKIP_SEED === "0") {
       const seed = await seedDemoWorkspace();
@@ -91,16 +89,16 @@ async function main(): Promise<void> {
       }
     }
 
-    const childEnv = { NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: target.url, CLEARLOG_SECRET: env().CLEARLOG_SECRET!, PORT: String(port) };
+    const serverEnv = { NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: target.url, CLEARLOG_SECRET: env().CLEARLOG_SECRET!, PORT: String(port) };
     if (dev) {
-      server = run(["dev", "-p", String(port), "-H", host], childEnv);
+      server = run(["dev", "-p", String(port), "-H", host], serverEnv);
     } else {
       if (await buildIsStale()) {
         log("building the web app (first start or sources changed; this takes a minute or two)");
-        const code = await waitFor(run(["build"], { ...childEnv, NODE_ENV: "production" }));
+        const code = await waitFor(run(["build"], { ...serverEnv, NODE_ENV: "production" }));
         if (code !== 0) throw new StartupError("The build failed; see the output above.");
       }
-      server = run(["start", "-p", String(port), "-H", host], { ...childEnv, NODE_ENV: "production" });
+      server = run(["start", "-p", String(port), "-H", host], { ...serverEnv, NODE_ENV: "production" });
     }
     log(`serving http://localhost:${port} (Ctrl-C to stop)`);
     const code = await waitFor(server);

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { formatDateTime } from "@/components/ui/format";
+import { Table } from "@/components/ui/table";
 
 export interface AuditRow {
   id: string;
@@ -22,39 +23,25 @@ export function AuditTable({ rows, olderHref, filtered }: { rows: AuditRow[]; ol
   }
   return (
     <div className="rounded-lg border border-slate-200 bg-white shadow-sm">
-      <div className="overflow-x-auto">
-        <table className="min-w-full text-left text-sm" data-testid="audit-table">
-          <thead className="border-b border-slate-100 text-xs uppercase tracking-wide text-slate-500">
-            <tr>
-              <th className="px-4 py-2 font-medium">When</th>
-              <th className="px-4 py-2 font-medium">Actor</th>
-              <th className="px-4 py-2 font-medium">Action</th>
-              <th className="px-4 py-2 font-medium">Resource</th>
-              <th className="px-4 py-2 font-medium">Outcome</th>
-              <th className="px-4 py-2 font-medium">Details</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {rows.map((r) => (
-              <tr key={r.id} className="align-top">
-                <td className="whitespace-nowrap px-4 py-2.5 text-slate-600">{formatDateTime(r.occurredAt)}</td>
-                <td className="px-4 py-2.5">
-                  <span className="text-slate-800">{r.actor}</span>
-                  {r.actorRole && <span className="block text-xs text-slate-500">{r.actorRole}</span>}
-                </td>
-                <td className="px-4 py-2.5 font-mono text-xs text-slate-800">{r.action}</td>
-                <td className="px-4 py-2.5 font-mono text-xs text-slate-600">{r.resource}</td>
-                <td className="px-4 py-2.5">
-                  <Badge tone={OUTCOME_TONE[r.outcome]}>{r.outcome}</Badge>
-                </td>
-                <td className="max-w-xs truncate px-4 py-2.5 font-mono text-xs text-slate-500" title={r.metadata}>
-                  {r.metadata === "{}" ? "" : r.metadata}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table inset testId="audit-table" columns={["When", "Actor", "Action", "Resource", "Outcome", "Details"]}>
+        {rows.map((r) => (
+          <tr key={r.id} className="align-top">
+            <td className="whitespace-nowrap px-4 py-2.5 text-slate-600">{formatDateTime(r.occurredAt)}</td>
+            <td className="px-4 py-2.5">
+              <span className="text-slate-800">{r.actor}</span>
+              {r.actorRole && <span className="block text-xs text-slate-500">{r.actorRole}</span>}
+            </td>
+            <td className="px-4 py-2.5 font-mono text-xs text-slate-800">{r.action}</td>
+            <td className="px-4 py-2.5 font-mono text-xs text-slate-600">{r.resource}</td>
+            <td className="px-4 py-2.5">
+              <Badge tone={OUTCOME_TONE[r.outcome]}>{r.outcome}</Badge>
+            </td>
+            <td className="max-w-xs truncate px-4 py-2.5 font-mono text-xs text-slate-500" title={r.metadata}>
+              {r.metadata === "{}" ? "" : r.metadata}
+            </td>
+          </tr>
+        ))}
+      </Table>
       {olderHref && (
         <div className="border-t border-slate-100 px-4 py-3 text-right">
           <Link href={olderHref} className="text-sm font-medium text-brand-600 hover:underline">

@@ -1,7 +1,5 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { FormError } from "@/components/ui/form-error";
@@ -11,6 +9,7 @@ import { cancelRequestAction, submitRequestAction } from "@/lib/privacy/request-
 import { REQUEST_TYPE_LABELS, REQUEST_TYPES, type RequestStatus, type RequestType } from "@/lib/privacy/request-rules";
 import { StatusBadge } from "./status-badge";
 import { Timeline, type TimelineEntry } from "./timeline";
+import { useActionRunner } from "@/components/ui/use-action-runner";
 
 export interface MyRequest {
   id: string;
@@ -25,18 +24,7 @@ export interface MyRequest {
 
 /** The person's rights requests: ask, follow each one's status and deadline, cancel an open one. */
 export function MyRequests({ requests }: { requests: MyRequest[] }) {
-  const router = useRouter();
-  const [pending, startTransition] = useTransition();
-  const [error, setError] = useState<string | null>(null);
-
-  const run = (action: () => Promise<{ ok: boolean; error?: string }>) => {
-    setError(null);
-    startTransition(async () => {
-      const result = await action();
-      if (!result.ok) setError(result.error ?? "Something went wrong.");
-      router.refresh();
-    });
-  };
+  const { pending, error, run } = useActionRunner();
 
   return (
     <div className="space-y-6">

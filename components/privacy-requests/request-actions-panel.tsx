@@ -1,29 +1,17 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/form-error";
 import { inputClass } from "@/components/ui/text-field";
 import { extendRequestAction, transitionRequestAction } from "@/lib/privacy/request-actions";
 import { ADMIN_TRANSITIONS, MAX_EXTENSION_DAYS, STATUS_LABELS, type RequestStatus } from "@/lib/privacy/request-rules";
+import { useActionRunner } from "@/components/ui/use-action-runner";
 
 /** The steps an admin may take from the request's state; rejecting and extending need a reason. */
 export function RequestActionsPanel({ id, status, canExtend, erasure }: { id: string; status: RequestStatus; canExtend: boolean; erasure: boolean }) {
-  const router = useRouter();
-  const [pending, startTransition] = useTransition();
-  const [error, setError] = useState<string | null>(null);
+  const { pending, error, run } = useActionRunner();
   // An erasure request is completed by the erasure job (not in this version), never by hand.
   const next = ADMIN_TRANSITIONS[status].filter((to) => !(erasure && to === "completed"));
-
-  const run = (action: () => Promise<{ ok: boolean; error?: string }>) => {
-    setError(null);
-    startTransition(async () => {
-      const result = await action();
-      if (!result.ok) setError(result.error ?? "Something went wrong.");
-      router.refresh();
-    });
-  };
 
   if (next.length === 0) return <p className="text-sm text-slate-600">This request is closed.</p>;
   return (

@@ -1,6 +1,7 @@
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { formatDateTime } from "@/components/ui/format";
+import { Table } from "@/components/ui/table";
 
 export interface HistoryRow {
   id: string;
@@ -23,29 +24,16 @@ const METHOD: Record<string, string> = {
 export function ConsentHistory({ rows, names }: { rows: HistoryRow[]; names: Record<string, string> }) {
   if (rows.length === 0) return <EmptyState title="No choices recorded yet">Your choices will be listed here, as proof of what you decided and when.</EmptyState>;
   return (
-    <div className="overflow-x-auto">
-      <table className="min-w-full text-left text-sm" data-testid="consent-history">
-        <thead className="text-xs uppercase tracking-wide text-slate-500">
-          <tr>
-            <th className="py-2 pr-4 font-medium">When</th>
-            <th className="py-2 pr-4 font-medium">Purpose</th>
-            <th className="py-2 pr-4 font-medium">Choice</th>
-            <th className="py-2 pr-4 font-medium">How</th>
-            <th className="py-2 font-medium">Notice</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {rows.map((r) => (
-            <tr key={r.id}>
-              <td className="whitespace-nowrap py-2 pr-4 text-slate-600">{formatDateTime(r.recordedAt)}</td>
-              <td className="py-2 pr-4 text-slate-800">{names[r.purpose] ?? r.purpose}</td>
-              <td className="py-2 pr-4">{r.granted ? <Badge tone="green">Granted</Badge> : <Badge tone="neutral">Withdrawn</Badge>}</td>
-              <td className="py-2 pr-4 text-slate-600">{METHOD[r.method] ?? r.method}</td>
-              <td className="py-2 text-slate-500">{r.noticeVersion}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table testId="consent-history" columns={["When", "Purpose", "Choice", "How", "Notice"]}>
+      {rows.map((r) => (
+        <tr key={r.id}>
+          <td className="whitespace-nowrap py-2 pr-4 text-slate-600">{formatDateTime(r.recordedAt)}</td>
+          <td className="py-2 pr-4 text-slate-800">{names[r.purpose] ?? r.purpose}</td>
+          <td className="py-2 pr-4">{r.granted ? <Badge tone="green">Granted</Badge> : <Badge tone="neutral">Withdrawn</Badge>}</td>
+          <td className="py-2 pr-4 text-slate-600">{METHOD[r.method] ?? r.method}</td>
+          <td className="py-2 text-slate-500">{r.noticeVersion}</td>
+        </tr>
+      ))}
+    </Table>
   );
 }

@@ -1,12 +1,11 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
 import { updateConsentAction } from "@/lib/consent/actions";
 import { Badge } from "@/components/ui/badge";
 import { cx } from "@/components/ui/cx";
 import { FormError } from "@/components/ui/form-error";
 import { formatDateTime } from "@/components/ui/format";
+import { useActionRunner } from "@/components/ui/use-action-runner";
 
 export interface PurposeView {
   purpose: string;
@@ -27,18 +26,8 @@ const LEGAL_BASIS: Record<string, string> = {
 
 /** One switch per purpose: withdrawing is exactly as easy as granting. */
 export function ConsentPanel({ purposes }: { purposes: PurposeView[] }) {
-  const router = useRouter();
-  const [pending, startTransition] = useTransition();
-  const [error, setError] = useState<string | null>(null);
-
-  function toggle(p: PurposeView) {
-    setError(null);
-    startTransition(async () => {
-      const result = await updateConsentAction({ purpose: p.purpose, granted: !p.granted });
-      if (!result.ok) setError(result.error);
-      router.refresh();
-    });
-  }
+  const { pending, error, run } = useActionRunner();
+  const toggle = (p: PurposeView) => run(() => updateConsentAction({ purpose: p.purpose, granted: !p.granted }));
 
   return (
     <div className="space-y-3">

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Actor } from "../audit/audit";
 import { database, db } from "../db/client";
-import { resetEnvCache } from "../env";
+import { overrideEnv } from "../env";
 import { SafeError } from "../errors";
 import { SESSION_COOKIE, userForSessionToken } from "./local-sessions";
 import { loginWithPassword } from "./login";
@@ -16,14 +16,11 @@ import { CookieJar } from "./cookie-jar";
 const CLI: Actor = { type: "cli" };
 const PASSWORD = "correct horse battery staple";
 const BAD_CREDENTIALS = "Email or password is incorrect.";
-// Tests set the variables that lib/env.ts reads; the lint rule keeps app code from reading them.
-const processEnv = process.env;
-const savedMaxFailures = processEnv.CLEARLOG_LOGIN_MAX_FAILURES;
+let restoreEnv: (() => void) | undefined;
 
 afterEach(() => {
-  if (savedMaxFailures === undefined) delete processEnv.CLEARLOG_LOGIN_MAX_FAILURES;
-  else processEnv.CLEARLOG_LOGIN_MAX_FAILURES = savedMaxFailures;
-  resetEnvCache();
+  restoreEnv?.();
+  restoreEnv = undefined;
 });
 
 
@@ -172,8 +169,7 @@ describe("loginWithPassword and sessions", () => {
   });
 
   it("honours CLEARLOG_LOGIN_MAX_FAILURES", async () => {
-    processEnv.CLEARLOG_LOGIN_MAX_FAILURES = "2";
-    resetEnvCache();
+    restoreEnv = overrideEnv({ CLEARLOG_LOGIN_MAX_FAILURES: "2" });
     const { email } = await newUser("admin");
     await login(email, "wrong-1");
     expect((await login(email, "wrong-2")).result).toEqual({ ok: false, message: BAD_CREDENTIALS });

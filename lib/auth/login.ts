@@ -7,7 +7,7 @@ import { burnPasswordCheck, verifyPassword } from "./password";
 import { createSession, SESSION_COOKIE } from "./local-sessions";
 import type { CookieAdapter } from "./cookie-adapter";
 import type { SessionUser } from "./session-user";
-import { recordAttempt, retryAfterSeconds, throttleKey } from "./throttle";
+import { recordAttempt, throttledRefusal, throttleKey } from "./throttle";
 
 export const loginSchema = z.object({
   email: z.string().trim().toLowerCase().email("Enter a valid email address").max(320),
@@ -35,12 +35,8 @@ export async function loginWithPassword(
   context: { cookies: CookieAdapter; userAgent: string | null; secureCookies: boolean },
 ): Promise<LoginResult> {
   const keyHash = throttleKey(input.email);
-  const wait = await retryAfterSeconds(keyHash);
-  if (wait > 0) {
-    await writeAudit({ actor: null, action: "auth.login", resourceType: "session", outcome: "denied", metadata: { reason: "throttled" } });
-    const minutes = Math.ceil(wait / 60);
-    return { ok: false, message: `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.` };
-  }
+  const throttled = await throttledRefusal(keyHash);
+  if (throttled) return { ok: false, message: throttled };
   const user = await db().user.findUnique({ where: { email: input.email } });
   let valid = false;
   if (user?.passwordHash && !user.disabledAt) valid = await verifyPassword(input.password, user.passwordHash);

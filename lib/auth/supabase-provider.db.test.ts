@@ -1,7 +1,7 @@
 import { decodeJwt, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "../db/client";
-import { resetEnvCache } from "../env";
+import { overrideEnv } from "../env";
 import { supabaseSignIn, supabaseSignOut, supabaseUser } from "./supabase-provider";
 import { startSupabaseStandIn, type StandInUser, type SupabaseStandIn } from "./supabase-stand-in";
 import { CookieJar } from "./cookie-jar";
@@ -9,9 +9,7 @@ import { CookieJar } from "./cookie-jar";
 // The Supabase provider against a local stand-in for the Auth server (lib/auth/supabase-stand-in.ts):
 // real @supabase/ssr cookies, real auth-js verification against the stand-in's ES256 JWKS.
 
-// Tests set the variables that lib/env.ts reads; the lint rule keeps app code from reading them.
-const processEnv = process.env;
-const saved = { url: processEnv.NEXT_PUBLIC_SUPABASE_URL, key: processEnv.NEXT_PUBLIC_SUPABASE_ANON_KEY };
+let restoreEnv: (() => void) | undefined;
 /** @supabase/ssr's cookie: `sb-<first label of the URL's host>-auth-token`, here the host is 127.0.0.1. */
 const AUTH_COOKIE = "sb-127-auth-token";
 const PASSWORD = "correct horse battery staple";
@@ -57,17 +55,11 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 beforeAll(async () => {
   standIn = await startSupabaseStandIn({ anonKey: "test-anon-key" });
-  processEnv.NEXT_PUBLIC_SUPABASE_URL = standIn.url;
-  processEnv.NEXT_PUBLIC_SUPABASE_ANON_KEY = standIn.anonKey;
-  resetEnvCache();
+  restoreEnv = overrideEnv({ NEXT_PUBLIC_SUPABASE_URL: standIn.url, NEXT_PUBLIC_SUPABASE_ANON_KEY: standIn.anonKey });
 });
 
 afterAll(async () => {
-  for (const [name, value] of [["NEXT_PUBLIC_SUPABASE_URL", saved.url], ["NEXT_PUBLIC_SUPABASE_ANON_KEY", saved.key]] as const) {
-    if (value === undefined) delete processEnv[name];
-    else processEnv[name] = value;
-  }
-  resetEnvCache();
+  restoreEnv?.();
   await standIn?.close();
 });
 

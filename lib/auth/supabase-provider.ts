@@ -8,7 +8,7 @@ import type { CookieAdapter } from "./cookie-adapter";
 import type { LoginInput, LoginResult } from "./login";
 import { ROLES, type Role } from "./roles";
 import type { SessionUser } from "./session-user";
-import { recordAttempt, retryAfterSeconds, throttleKey } from "./throttle";
+import { recordAttempt, throttledRefusal, throttleKey } from "./throttle";
 
 // supabase-js builds a Realtime client eagerly, which throws on Node < 22 (no global WebSocket) and so
 // broke every Supabase sign-in there. The server never opens a socket: give it a transport that refuses.
@@ -89,11 +89,8 @@ export async function supabaseUser(cookies: CookieAdapter): Promise<SessionUser 
 
 export async function supabaseSignIn(input: LoginInput, cookies: CookieAdapter): Promise<LoginResult> {
   const keyHash = throttleKey(input.email);
-  const wait = await retryAfterSeconds(keyHash);
-  if (wait > 0) {
-    await writeAudit({ actor: null, action: "auth.login", resourceType: "session", outcome: "denied", metadata: { reason: "throttled", provider: "supabase" } });
-    return { ok: false, message: `Too many failed sign-in attempts. Try again in ${Math.ceil(wait / 60)} minute(s).` };
-  }
+  const throttled = await throttledRefusal(keyHash, { provider: "supabase" });
+  if (throttled) return { ok: false, message: throttled };
   const { error } = await supabaseClient(cookies).auth.signInWithPassword(input);
   const user = error ? null : await supabaseUser(cookies);
   await recordAttempt(keyHash, Boolean(user));

@@ -1,4 +1,5 @@
 import "server-only";
+import { writeAudit, type AuditMetadata } from "../audit/audit";
 import { db } from "../db/client";
 import { env, secret } from "../env";
 import { hmacHex } from "./tokens";
@@ -28,4 +29,13 @@ export async function retryAfterSeconds(keyHash: string): Promise<number> {
 
 export async function recordAttempt(keyHash: string, succeeded: boolean): Promise<void> {
   await db().loginAttempt.create({ data: { keyHash, succeeded } });
+}
+
+/** When the account is throttled: audits the refusal and returns the message for the person; else null. */
+export async function throttledRefusal(keyHash: string, metadata: AuditMetadata = {}): Promise<string | null> {
+  const wait = await retryAfterSeconds(keyHash);
+  if (wait === 0) return null;
+  await writeAudit({ actor: null, action: "auth.login", resourceType: "session", outcome: "denied", metadata: { reason: "throttled", ...metadata } });
+  const minutes = Math.ceil(wait / 60);
+  return `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
 }

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createApiKey, revokeApiKey } from "../auth/api-keys";
 import { invalidateRuleCache } from "../classify/rule-cache";
 import { database, db } from "../db/client";
-import { databaseUrlFromEnv, resetEnvCache } from "../env";
+import { databaseUrlFromEnv, overrideEnv } from "../env";
 import type { BatchResponse } from "../sdk/wire";
 import { resetRateLimits } from "./rate-limit";
 import { startIngestServer, type IngestTestServer } from "./test-server";
@@ -83,13 +83,9 @@ async function expectRefused(status: number, message: RegExp, body: unknown, opt
   return answer;
 }
 
-const savedEnv = new Map<string, string | undefined>();
+const restoreEnv: (() => void)[] = [];
 function setEnv(vars: Record<string, string>) {
-  for (const [k, v] of Object.entries(vars)) {
-    if (!savedEnv.has(k)) savedEnv.set(k, process.env[k]);
-    process.env[k] = v;
-  }
-  resetEnvCache();
+  restoreEnv.push(overrideEnv(vars));
 }
 
 beforeAll(async () => {
@@ -102,12 +98,7 @@ beforeAll(async () => {
 beforeEach(() => invalidateRuleCache());
 
 afterEach(() => {
-  for (const [k, v] of savedEnv) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-  savedEnv.clear();
-  resetEnvCache();
+  while (restoreEnv.length) restoreEnv.pop()!();
   resetRateLimits();
 });
 

@@ -63,14 +63,14 @@ export async function ingestEvents(raw: readonly unknown[], ctx: IngestContext):
       results[index] = { id: parsed.data.id, status: "rejected", field: `events[${index}].timestamp`, reason };
       return;
     }
-    const outcome = classifyEvent(toStorable(parsed.data), rules, { hash });
-    if (outcome.kind === "dropped") {
-      results[index] = { id: parsed.data.id, status: "dropped", reason: `rule "${outcome.rule}"` };
-      return;
-    }
     const key = `${parsed.data.id}|${ts}`;
     if (seen.has(key)) {
       results[index] = { id: parsed.data.id, status: "duplicate" };
+      return;
+    }
+    const outcome = classifyEvent(toStorable(parsed.data), rules, { hash });
+    if (outcome.kind === "dropped") {
+      results[index] = { id: parsed.data.id, status: "dropped", reason: `rule "${outcome.rule}"` };
       return;
     }
     seen.add(key);

@@ -9,6 +9,7 @@ import { requirePageUser } from "@/lib/auth/current-user";
 import { sectionRoles } from "@/lib/auth/roles";
 import { isOverdue, REQUEST_STATUSES, REQUEST_TYPE_LABELS, STATUS_LABELS, type RequestStatus } from "@/lib/privacy/request-rules";
 import { requestQueue } from "@/lib/privacy/requests";
+import { Table } from "@/components/ui/table";
 
 export const metadata: Metadata = { title: "Privacy requests" };
 
@@ -34,40 +35,30 @@ export default async function PrivacyRequestsPage({ searchParams }: { searchPara
       {rows.length === 0 ? (
         <EmptyState title="No requests here">Requests people send from their privacy center appear in this queue.</EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-          <table className="min-w-full text-left text-sm" data-testid="request-queue">
-            <thead className="border-b border-slate-100 text-xs uppercase tracking-wide text-slate-500">
-              <tr>
-                <th className="px-4 py-2 font-medium">Request</th>
-                <th className="px-4 py-2 font-medium">State</th>
-                <th className="px-4 py-2 font-medium">Received</th>
-                <th className="px-4 py-2 font-medium">Due</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {rows.map((r) => {
-                const late = isOverdue(r);
-                return (
-                  <tr key={r.id} className={late ? "bg-red-50/60" : undefined}>
-                    <td className="px-4 py-2.5">
-                      <Link href={`/admin/privacy-requests/${r.id}`} className="font-medium text-brand-700 hover:underline">
-                        {REQUEST_TYPE_LABELS[r.type]}
-                      </Link>
-                      <span className="block font-mono text-xs text-slate-500">{r.id.slice(0, 8)}</span>
-                    </td>
-                    <td className="px-4 py-2.5">
-                      <StatusBadge status={r.status} overdue={late} />
-                    </td>
-                    <td className="whitespace-nowrap px-4 py-2.5 text-slate-600">{formatDateTime(r.receivedAt)}</td>
-                    <td className={cx("whitespace-nowrap px-4 py-2.5", late ? "font-medium text-red-700" : "text-slate-600")}>
-                      {formatDateTime(r.dueAt)}
-                      {r.extendedAt && <span className="block text-xs text-slate-500">extended</span>}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+        <div className="rounded-lg border border-slate-200 bg-white shadow-sm">
+          <Table inset testId="request-queue" columns={["Request", "State", "Received", "Due"]}>
+            {rows.map((r) => {
+              const late = isOverdue(r);
+              return (
+                <tr key={r.id} className={late ? "bg-red-50/60" : undefined}>
+                  <td className="px-4 py-2.5">
+                    <Link href={`/admin/privacy-requests/${r.id}`} className="font-medium text-brand-700 hover:underline">
+                      {REQUEST_TYPE_LABELS[r.type]}
+                    </Link>
+                    <span className="block font-mono text-xs text-slate-500">{r.id.slice(0, 8)}</span>
+                  </td>
+                  <td className="px-4 py-2.5">
+                    <StatusBadge status={r.status} overdue={late} />
+                  </td>
+                  <td className="whitespace-nowrap px-4 py-2.5 text-slate-600">{formatDateTime(r.receivedAt)}</td>
+                  <td className={cx("whitespace-nowrap px-4 py-2.5", late ? "font-medium text-red-700" : "text-slate-600")}>
+                    {formatDateTime(r.dueAt)}
+                    {r.extendedAt && <span className="block text-xs text-slate-500">extended</span>}
+                  </td>
+                </tr>
+              );
+            })}
+          </Table>
         </div>
       )}
     </>
