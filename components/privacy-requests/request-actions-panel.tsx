@@ -4,28 +4,36 @@ import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/form-error";
 import { inputClass } from "@/components/ui/text-field";
 import { extendRequestAction, transitionRequestAction } from "@/lib/privacy/request-actions";
-import { ADMIN_TRANSITIONS, MAX_EXTENSION_DAYS, STATUS_LABELS, type RequestStatus } from "@/lib/privacy/request-rules";
+import { ADMIN_TRANSITIONS, JOB_FOR_REQUEST, MAX_EXTENSION_DAYS, STATUS_LABELS, type RequestStatus, type RequestType } from "@/lib/privacy/request-rules";
 import { useActionRunner } from "@/components/ui/use-action-runner";
 
 /** The steps an admin may take from the request's state; rejecting and extending need a reason. */
-export function RequestActionsPanel({ id, status, canExtend, erasure }: { id: string; status: RequestStatus; canExtend: boolean; erasure: boolean }) {
+const JOB_START_LABELS: Partial<Record<RequestType, string>> = { access: "Build the export", erasure: "Start erasure" };
+
+export function RequestActionsPanel({ id, type, status, canExtend }: { id: string; type: RequestType; status: RequestStatus; canExtend: boolean }) {
   const { pending, error, run } = useActionRunner();
-  // An erasure request is completed by the erasure job (not in this version), never by hand.
-  const next = ADMIN_TRANSITIONS[status].filter((to) => !(erasure && to === "completed"));
+  // Access and erasure requests are completed by their job, never by hand.
+  const hasJob = Boolean(JOB_FOR_REQUEST[type]);
+  const next = ADMIN_TRANSITIONS[status].filter((to) => !(hasJob && to === "completed"));
+  const label = (to: RequestStatus) => (hasJob && to === "in_progress" ? JOB_START_LABELS[type]! : `Mark ${STATUS_LABELS[to].toLowerCase()}`);
 
   if (next.length === 0) return <p className="text-sm text-slate-600">This request is closed.</p>;
   return (
     <div className="space-y-5">
       <FormError message={error} />
-      {erasure && status === "in_progress" && (
-        <p className="text-sm text-slate-600">Erasure requests are completed by the erasure job, which arrives with the next privacy release.</p>
+      {hasJob && status === "verified" && (
+        <p className="text-sm text-slate-600">
+          {type === "erasure"
+            ? "Starting the erasure deletes everything linked to this person, in every table, and completes the request with a receipt. It cannot be undone."
+            : "Building the export collects everything linked to this person into an archive they download from their privacy center; the request completes when it is ready."}
+        </p>
       )}
       <div className="flex flex-wrap gap-2">
         {next
           .filter((to) => to !== "rejected")
           .map((to) => (
             <Button key={to} disabled={pending} onClick={() => run(() => transitionRequestAction({ id, to }))}>
-              Mark {STATUS_LABELS[to].toLowerCase()}
+              {label(to)}
             </Button>
           ))}
       </div>

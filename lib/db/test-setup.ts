@@ -1,6 +1,7 @@
 import { afterAll, beforeAll } from "vitest";
 import { env, overrideEnv, resetEnvCache } from "../env";
 import { flushSessions } from "../ingest/session-tracker";
+import { stopJobQueue } from "../jobs/queue";
 import { createTestDatabase, type TestDatabase } from "./test-database";
 
 // Each database test file runs against its own migrated database; lib code reaches it through
@@ -23,6 +24,7 @@ beforeAll(async () => {
 afterAll(async () => {
   // Session counters are written behind the events; write them before the pool closes.
   await flushSessions().catch(() => {});
+  await stopJobQueue();
   await globalForDb.clearlogDb?.close();
   globalForDb.clearlogDb = undefined;
   await testDb?.drop();

@@ -1,10 +1,10 @@
 import "server-only";
 import type { z } from "zod";
-import { hmacHex } from "../auth/tokens";
 import { classifyEvent } from "../classify/engine";
 import { activeRules } from "../classify/rule-cache";
 import { database } from "../db/client";
 import { env, secret } from "../env";
+import { pseudonymize } from "../privacy/anonymize";
 import { pseudonymFor } from "../privacy/pseudonym";
 import type { BatchResponse, EventResult } from "../sdk/wire";
 import { wireEventSchema } from "./event-schema";
@@ -45,7 +45,7 @@ export async function ingestEvents(raw: readonly unknown[], ctx: IngestContext):
   const oldest = now.getTime() - env().CLEARLOG_INGEST_MAX_AGE_DAYS * 86_400_000;
   const rules = await activeRules();
   const hashKey = secret();
-  const hash = (value: string) => hmacHex(hashKey, `hash:${value}`).slice(0, 12);
+  const hash = (value: string) => pseudonymize("hash", value, hashKey).slice(0, 12);
 
   const results: EventResult[] = new Array(raw.length);
   let toStore: { index: number; event: StorableEvent; classification: string; categories: string[]; trainingExcluded: boolean }[] = [];

@@ -1,12 +1,12 @@
 import "server-only";
-import { hmacHex } from "../auth/tokens";
 import { db } from "../db/client";
 import { secret } from "../env";
+import { pseudonymize } from "./anonymize";
 
 // An application's user id becomes a keyed pseudonym on every row; the link between the two lives
 // only in `subjects`, so deleting that row makes whatever remains impossible to tie to the person.
 export function pseudonymFor(externalId: string, key: string = secret()): string {
-  return hmacHex(key, `subject:${externalId}`);
+  return pseudonymize("subject", externalId, key);
 }
 
 /** The pseudonym for an application user id, recording the link the first time it is seen. */

@@ -1,23 +1,30 @@
 "use server";
 
+import { z } from "zod";
 import { defineAction } from "../auth/define-action";
+import type { SessionUser } from "../auth/session-user";
 import { SafeError } from "../errors";
 import { cancelSchema, createRequestSchema, extendSchema, transitionSchema } from "./request-rules";
-import { cancelRequest, createRequest, extendRequest, transitionRequest } from "./requests";
+import { cancelRequest, createRequest, extendRequest, retryRequestJob, startSelfServiceExport, transitionRequest, type Requester } from "./requests";
 
-function ownPseudonym(pseudonym: string | null): string {
-  if (!pseudonym) throw new SafeError("Your account is not linked to any data yet, so there is nothing to ask about.", "invalid");
-  return pseudonym;
+function requesterOf(user: SessionUser): Requester {
+  if (!user.subjectPseudonym) throw new SafeError("Your account is not linked to any data yet, so there is nothing to ask about.", "invalid");
+  return { pseudonym: user.subjectPseudonym, userId: user.id };
 }
 
 export const submitRequestAction = defineAction(
   { name: "privacy_request.create", roles: ["end_user"], schema: createRequestSchema, resourceType: "privacy_request" },
-  async (input, { user, actor }) => (await createRequest(ownPseudonym(user.subjectPseudonym), input, actor)).id,
+  async (input, { user, actor }) => (await createRequest(requesterOf(user), input, actor)).id,
 );
 
 export const cancelRequestAction = defineAction(
   { name: "privacy_request.cancel", roles: ["end_user"], schema: cancelSchema, resourceType: "privacy_request" },
-  async ({ id }, { user, actor }) => cancelRequest(id, ownPseudonym(user.subjectPseudonym), actor),
+  async ({ id }, { user, actor }) => cancelRequest(id, user.id, actor),
+);
+
+export const startExportAction = defineAction(
+  { name: "privacy_request.export", roles: ["end_user"], schema: z.object({}), resourceType: "privacy_request" },
+  async (_input, { user, actor }) => (await startSelfServiceExport(requesterOf(user), actor)).id,
 );
 
 export const transitionRequestAction = defineAction(
@@ -28,4 +35,9 @@ export const transitionRequestAction = defineAction(
 export const extendRequestAction = defineAction(
   { name: "privacy_request.extend", roles: ["admin"], schema: extendSchema, resourceType: "privacy_request" },
   async (input, { actor }) => (await extendRequest(input, actor)).dueAt.toISOString(),
+);
+
+export const retryRequestJobAction = defineAction(
+  { name: "privacy_request.retry_job", roles: ["admin"], schema: cancelSchema, resourceType: "privacy_request" },
+  async ({ id }, { actor }) => (await retryRequestJob(id, actor)).id,
 );

@@ -7,6 +7,9 @@ export const REQUEST_STATUSES = ["received", "verified", "in_progress", "complet
 export type RequestType = (typeof REQUEST_TYPES)[number];
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
+/** What the request form offers; access is "Download my data", which needs no form. */
+export const PORTAL_REQUEST_TYPES: readonly RequestType[] = ["erasure", "rectification", "restriction", "objection"];
+
 export const OPEN_STATUSES: readonly RequestStatus[] = ["received", "verified", "in_progress"];
 
 export const REQUEST_TYPE_LABELS: Record<RequestType, string> = {
@@ -35,6 +38,9 @@ export const ADMIN_TRANSITIONS: Record<RequestStatus, readonly RequestStatus[]> 
   rejected: [],
   cancelled: [],
 };
+
+/** Requests whose work is a job: it starts when the request goes in progress and completes it. */
+export const JOB_FOR_REQUEST: Partial<Record<RequestType, "subject_export" | "erasure">> = { access: "subject_export", erasure: "erasure" };
 
 export const RESPONSE_DAYS = 30;
 export const MAX_EXTENSION_DAYS = 60;

@@ -12,10 +12,11 @@ const admin: Actor = { type: "user", id: randomUUID(), role: "admin" };
 
 let seq = 0;
 /** A fresh person per test, so no test sees another's requests. */
-function person() {
+async function person() {
   const pseudonym = pseudonymFor(`request-user-${Date.now().toString(36)}-${seq++}`);
-  const actor: Actor = { type: "user", id: randomUUID(), role: "end_user" };
-  return { pseudonym, actor };
+  const user = await db().user.create({ data: { email: `${randomUUID()}@example.test`, displayName: "Requester", role: "end_user", subjectPseudonym: pseudonym } });
+  const actor: Actor = { type: "user", id: user.id, role: "end_user" };
+  return { pseudonym, actor, requester: { pseudonym, userId: user.id } };
 }
 
 async function errorOf(promise: Promise<unknown>): Promise<unknown> {
@@ -51,9 +52,9 @@ async function walkToCompleted(requestId: string) {
 
 describe("createRequest", () => {
   it("starts received, due exactly 30 days later, with one timeline event and an audit row free of the details", async () => {
-    const { pseudonym, actor } = person();
+    const { pseudonym, actor, requester } = await person();
     const details = `Please send me everything you hold about me — secret-marker-${randomUUID()}`;
-    const request = await createRequest(pseudonym, { type: "access", details }, actor);
+    const request = await createRequest(requester, { type: "access", details }, actor);
 
     expect(request.status).toBe("received");
     expect(request.subjectPseudonym).toBe(pseudonym);
@@ -83,16 +84,16 @@ describe("createRequest", () => {
   });
 
   it("stores empty details as null", async () => {
-    const { pseudonym, actor } = person();
-    const request = await createRequest(pseudonym, { type: "erasure", details: "" }, actor);
+    const { actor, requester } = await person();
+    const request = await createRequest(requester, { type: "erasure", details: "" }, actor);
     expect(request.details).toBeNull();
   });
 });
 
 describe("transitionRequest", () => {
   it("walks received → verified → in_progress → completed, one timeline event and one audited from/to per step", async () => {
-    const { pseudonym, actor } = person();
-    const request = await createRequest(pseudonym, { type: "rectification" }, actor);
+    const { actor, requester } = await person();
+    const request = await createRequest(requester, { type: "rectification" }, actor);
 
     const steps: [RequestStatus, RequestStatus][] = [
       ["received", "verified"],
@@ -121,8 +122,8 @@ describe("transitionRequest", () => {
   });
 
   it("refuses a jump from received to completed with conflict and changes nothing", async () => {
-    const { pseudonym, actor } = person();
-    const request = await createRequest(pseudonym, { type: "access" }, actor);
+    const { actor, requester } = await person();
+    const request = await createRequest(requester, { type: "access" }, actor);
     const before = await snapshot(request.id);
 
     await expectSafeError(transitionRequest({ id: request.id, to: "completed" }, admin), "conflict");
@@ -134,8 +135,8 @@ describe("transitionRequest", () => {
   });
 
   it("refuses every move out of completed with conflict and changes nothing", async () => {
-    const { pseudonym, actor } = person();
-    const request = await createRequest(pseudonym, { type: "access" }, actor);
+    const { actor, requester } = await person();
+    const request = await createRequest(requester, { type: "rectification" }, actor);
     await walkToCompleted(request.id);
     const before = await snapshot(request.id);
     expect(before.row?.status).toBe("completed");
@@ -151,8 +152,8 @@ describe("transitionRequest", () => {
   });
 
   it("rejects with a reason: stored on the request, carried by the timeline note", async () => {
-    const { pseudonym, actor } = person();
-    const request = await createRequest(pseudonym, { type: "rectification" }, actor);
+    const { actor, requester } = await person();
+    const request = await createRequest(requester, { type: "rectification" }, actor);
     await transitionRequest({ id: request.id, to: "verified" }, admin);
 
     const reason = "We could not match this account to any stored data.";
@@ -197,8 +198,8 @@ describe("transitionSchema", () => {
 
 describe("extendRequest", () => {
   it("moves dueAt by N days, stores the reason, notes it on the timeline, and refuses a second extension", async () => {
-    const { pseudonym, actor } = person();
-    const request = await createRequest(pseudonym, { type: "access" }, actor);
+    const { actor, requester } = await person();
+    const request = await createRequest(requester, { type: "access" }, actor);
     await transitionRequest({ id: request.id, to: "verified" }, admin);
 
     const reason = "The export spans several archived systems.";
@@ -221,8 +222,8 @@ describe("extendRequest", () => {
   });
 
   it("refuses to extend a closed request", async () => {
-    const { pseudonym, actor } = person();
-    const request = await createRequest(pseudonym, { type: "access" }, actor);
+    const { actor, requester } = await person();
+    const request = await createRequest(requester, { type: "rectification" }, actor);
     await walkToCompleted(request.id);
     const before = await snapshot(request.id);
     await expectSafeError(extendRequest({ id: request.id, days: 10, reason: "Too late for this" }, admin), "conflict");
@@ -255,12 +256,12 @@ describe("extendSchema", () => {
 
 describe("cancelRequest", () => {
   it("lets the owner cancel an open request, once", async () => {
-    const { pseudonym, actor } = person();
-    const request = await createRequest(pseudonym, { type: "objection" }, actor);
+    const { actor, requester } = await person();
+    const request = await createRequest(requester, { type: "objection" }, actor);
     await transitionRequest({ id: request.id, to: "verified" }, admin);
     await transitionRequest({ id: request.id, to: "in_progress" }, admin);
 
-    await cancelRequest(request.id, pseudonym, actor);
+    await cancelRequest(request.id, actor.id, actor);
     const stored = await db().privacyRequest.findUniqueOrThrow({ where: { id: request.id } });
     expect(stored.status).toBe("cancelled");
     expect(stored.completedAt).toBeInstanceOf(Date);
@@ -268,44 +269,44 @@ describe("cancelRequest", () => {
     expect((await auditRows(request.id)).at(-1)).toMatchObject({ action: "privacy_request.cancel", actorRole: "end_user" });
 
     const before = await snapshot(request.id);
-    await expectSafeError(cancelRequest(request.id, pseudonym, actor), "conflict");
+    await expectSafeError(cancelRequest(request.id, actor.id, actor), "conflict");
     expect(await snapshot(request.id)).toEqual(before);
   });
 
   it("refuses to cancel a completed request", async () => {
-    const { pseudonym, actor } = person();
-    const request = await createRequest(pseudonym, { type: "access" }, actor);
+    const { actor, requester } = await person();
+    const request = await createRequest(requester, { type: "rectification" }, actor);
     await walkToCompleted(request.id);
     const before = await snapshot(request.id);
-    await expectSafeError(cancelRequest(request.id, pseudonym, actor), "conflict");
+    await expectSafeError(cancelRequest(request.id, actor.id, actor), "conflict");
     expect(await snapshot(request.id)).toEqual(before);
   });
 
   it("answers not_found to another pseudonym and leaves the request alone", async () => {
-    const owner = person();
-    const other = person();
-    const request = await createRequest(owner.pseudonym, { type: "erasure" }, owner.actor);
+    const owner = await person();
+    const other = await person();
+    const request = await createRequest(owner.requester, { type: "erasure" }, owner.actor);
     const before = await snapshot(request.id);
-    await expectSafeError(cancelRequest(request.id, other.pseudonym, other.actor), "not_found");
-    await expectSafeError(cancelRequest(randomUUID(), other.pseudonym, other.actor), "not_found");
+    await expectSafeError(cancelRequest(request.id, other.actor.id, other.actor), "not_found");
+    await expectSafeError(cancelRequest(randomUUID(), other.actor.id, other.actor), "not_found");
     expect(await snapshot(request.id)).toEqual(before);
   });
 });
 
 describe("requestQueue", () => {
   it("counts by status and filters overdue to open requests past due, agreeing with isOverdue", async () => {
-    const { pseudonym, actor } = person();
+    const { pseudonym, actor, requester } = await person();
     const before = await requestQueue({});
 
-    const openLate = await createRequest(pseudonym, { type: "access" }, actor);
-    const openOnTime = await createRequest(pseudonym, { type: "access" }, actor);
-    const progressLate = await createRequest(pseudonym, { type: "erasure" }, actor);
+    const openLate = await createRequest(requester, { type: "access" }, actor);
+    const openOnTime = await createRequest(requester, { type: "access" }, actor);
+    const progressLate = await createRequest(requester, { type: "erasure" }, actor);
     await transitionRequest({ id: progressLate.id, to: "verified" }, admin);
     await transitionRequest({ id: progressLate.id, to: "in_progress" }, admin);
-    const completedLate = await createRequest(pseudonym, { type: "rectification" }, actor);
+    const completedLate = await createRequest(requester, { type: "rectification" }, actor);
     await walkToCompleted(completedLate.id);
-    const cancelledLate = await createRequest(pseudonym, { type: "objection" }, actor);
-    await cancelRequest(cancelledLate.id, pseudonym, actor);
+    const cancelledLate = await createRequest(requester, { type: "objection" }, actor);
+    await cancelRequest(cancelledLate.id, actor.id, actor);
 
     const past = new Date(Date.now() - 2 * DAY);
     await db().privacyRequest.updateMany({ where: { id: { in: [openLate.id, progressLate.id, completedLate.id, cancelledLate.id] } }, data: { dueAt: past } });
@@ -355,17 +356,17 @@ describe("requestQueue", () => {
 
 describe("requestsOf", () => {
   it("returns only that person's requests, newest first, each with its events in order", async () => {
-    const alice = person();
-    const bob = person();
-    const first = await createRequest(alice.pseudonym, { type: "access" }, alice.actor);
-    const bobs = await createRequest(bob.pseudonym, { type: "erasure" }, bob.actor);
-    const second = await createRequest(alice.pseudonym, { type: "rectification" }, alice.actor);
+    const alice = await person();
+    const bob = await person();
+    const first = await createRequest(alice.requester, { type: "objection" }, alice.actor);
+    const bobs = await createRequest(bob.requester, { type: "erasure" }, bob.actor);
+    const second = await createRequest(alice.requester, { type: "rectification" }, alice.actor);
     await transitionRequest({ id: first.id, to: "verified" }, admin);
     await transitionRequest({ id: first.id, to: "in_progress" }, admin);
     await extendRequest({ id: first.id, days: 10, reason: "Archive restore needed" }, admin);
     await transitionRequest({ id: first.id, to: "completed" }, admin);
 
-    const mine = await requestsOf(alice.pseudonym);
+    const mine = await requestsOf(alice.actor.id);
     expect(mine.map((r) => r.id)).toEqual([second.id, first.id]);
     expect(mine.every((r) => r.subjectPseudonym === alice.pseudonym)).toBe(true);
     expect(mine.map((r) => r.id)).not.toContain(bobs.id);
@@ -383,8 +384,8 @@ describe("requestsOf", () => {
     expect(times).toEqual([...times].sort((a, b) => a - b));
     expect(mine[0]?.events.map((e) => e.toStatus)).toEqual(["received"]);
 
-    const theirs = await requestsOf(bob.pseudonym);
+    const theirs = await requestsOf(bob.actor.id);
     expect(theirs.map((r) => r.id)).toEqual([bobs.id]);
-    expect(await requestsOf(pseudonymFor(`nobody-${randomUUID()}`))).toEqual([]);
+    expect(await requestsOf(randomUUID())).toEqual([]);
   });
 });

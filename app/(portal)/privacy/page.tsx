@@ -3,15 +3,17 @@ import { headers } from "next/headers";
 import { ConsentHistory } from "@/components/privacy/consent-history";
 import { ConsentPanel } from "@/components/privacy/consent-panel";
 import { MyRequests } from "@/components/privacy-requests/my-requests";
-import { ComingSoon } from "@/components/ui/coming-soon";
+import { DataExportPanel } from "@/components/privacy/data-export-panel";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Panel } from "@/components/ui/panel";
 import { requirePageUser } from "@/lib/auth/current-user";
 import { applyGlobalPrivacyControl, consentFor, consentHistory } from "@/lib/consent/consent";
 import { truncateIp } from "@/lib/ingest/ip";
+import { receiptSummary } from "@/lib/privacy/receipt";
 import { isOverdue, OPEN_STATUSES } from "@/lib/privacy/request-rules";
 import { requestsOf } from "@/lib/privacy/requests";
+import { exportsFor } from "@/lib/privacy/subject-export";
 
 export const metadata: Metadata = { title: "Privacy center" };
 
@@ -22,7 +24,9 @@ export default async function PrivacyPortalPage() {
   // Browsers with Global Privacy Control send `Sec-GPC: 1`: it counts as an opt-out of sale and sharing.
   const gpc = h.get("sec-gpc") === "1";
   const gpcPurposes = gpc && pseudonym ? await applyGlobalPrivacyControl(pseudonym, { userAgent: h.get("user-agent"), ipPrefix: truncateIp(h.get("x-forwarded-for")) }) : [];
-  const [states, history, requests] = pseudonym ? await Promise.all([consentFor(pseudonym), consentHistory(pseudonym), requestsOf(pseudonym)]) : [[], [], []];
+  const [states, history] = pseudonym ? await Promise.all([consentFor(pseudonym), consentHistory(pseudonym)]) : [[], []];
+  // Requests and archives follow the account, so they stay visible after an erasure unlinks it.
+  const [requests, exports] = await Promise.all([requestsOf(user.id), exportsFor(user.id)]);
   const names = Object.fromEntries(states.map((s) => [s.purpose, s.name]));
   return (
     <>
@@ -52,25 +56,31 @@ export default async function PrivacyPortalPage() {
             names={names}
           />
         </Panel>
-        <Panel title="Your requests">
-          {pseudonym ? (
-            <MyRequests
-              requests={requests.map((r) => ({
-                id: r.id,
-                type: r.type,
-                status: r.status,
-                receivedAt: r.receivedAt.toISOString(),
-                dueAt: r.dueAt.toISOString(),
-                open: OPEN_STATUSES.includes(r.status),
-                overdue: isOverdue(r),
-                events: r.events.map((e) => ({ id: e.id.toString(), fromStatus: e.fromStatus, toStatus: e.toStatus, note: e.note, occurredAt: e.occurredAt.toISOString() })),
-              }))}
-            />
-          ) : (
-            <EmptyState title="No data is linked to your account yet">There is nothing to ask about yet.</EmptyState>
-          )}
+        <Panel title="Your data">
+          <DataExportPanel
+            linked={Boolean(pseudonym)}
+            running={exports.running && { id: exports.running.id, kind: exports.running.kind, status: exports.running.status, stage: exports.running.stage, processed: exports.running.processed, total: exports.running.total, error: exports.running.error }}
+            ready={exports.ready.map((e) => ({ id: e.id, byteSize: e.byteSize, events: Number((e.counts as { events?: number }).events ?? 0), createdAt: e.createdAt.toISOString(), expiresAt: e.expiresAt.toISOString() }))}
+          />
         </Panel>
-        <ComingSoon feature="Downloading your data" items={["Download everything held about you as a machine-readable archive, built with visible progress"]} />
+        <Panel title="Your requests">
+          <MyRequests
+            linked={Boolean(pseudonym)}
+            requests={requests.map((r) => ({
+              id: r.id,
+              type: r.type,
+              status: r.status,
+              receivedAt: r.receivedAt.toISOString(),
+              dueAt: r.dueAt.toISOString(),
+              open: OPEN_STATUSES.includes(r.status),
+              // A request whose job is queued or running is being carried out: it can no longer be cancelled.
+              cancellable: OPEN_STATUSES.includes(r.status) && !r.jobs.some((j) => j.status === "queued" || j.status === "running"),
+              overdue: isOverdue(r),
+              receipt: receiptSummary(r.type, r.receipt),
+              events: r.events.map((e) => ({ id: e.id.toString(), fromStatus: e.fromStatus, toStatus: e.toStatus, note: e.note, occurredAt: e.occurredAt.toISOString() })),
+            }))}
+          />
+        </Panel>
       </div>
     </>
   );

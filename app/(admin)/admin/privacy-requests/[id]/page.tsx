@@ -1,6 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { JobProgress } from "@/components/jobs/job-progress";
+import { ErasureReceipt } from "@/components/privacy-requests/erasure-receipt";
+import { RetryJobButton } from "@/components/privacy-requests/retry-job-button";
 import { RequestActionsPanel } from "@/components/privacy-requests/request-actions-panel";
 import { StatusBadge } from "@/components/privacy-requests/status-badge";
 import { Timeline } from "@/components/privacy-requests/timeline";
@@ -9,6 +12,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Panel } from "@/components/ui/panel";
 import { requirePageUser } from "@/lib/auth/current-user";
 import { sectionRoles } from "@/lib/auth/roles";
+import { receiptSummary } from "@/lib/privacy/receipt";
 import { isOverdue, OPEN_STATUSES, REQUEST_TYPE_LABELS } from "@/lib/privacy/request-rules";
 import { requestDetail } from "@/lib/privacy/requests";
 
@@ -20,6 +24,8 @@ export default async function PrivacyRequestPage({ params }: { params: Promise<{
   const request = /^[0-9a-f-]{36}$/i.test(id) ? await requestDetail(id) : null;
   if (!request) notFound();
   const overdue = isOverdue(request);
+  const job = request.jobs[0];
+  const receipt = receiptSummary(request.type, request.receipt);
   return (
     <>
       <Link href="/admin/privacy-requests" className="text-sm text-brand-600 hover:underline">
@@ -49,7 +55,18 @@ export default async function PrivacyRequestPage({ params }: { params: Promise<{
           <Timeline entries={request.events.map((e) => ({ id: e.id.toString(), fromStatus: e.fromStatus, toStatus: e.toStatus, note: e.note, occurredAt: e.occurredAt.toISOString() }))} />
         </Panel>
         <Panel title="Next step">
-          <RequestActionsPanel id={request.id} status={request.status} canExtend={OPEN_STATUSES.includes(request.status) && !request.extendedAt} erasure={request.type === "erasure"} />
+          <RequestActionsPanel id={request.id} type={request.type} status={request.status} canExtend={OPEN_STATUSES.includes(request.status) && !request.extendedAt} />
+          {job && (
+            <div className="mt-6 space-y-3 border-t border-slate-100 pt-5">
+              <JobProgress key={job.id} initial={{ id: job.id, kind: job.kind, status: job.status, stage: job.stage, processed: job.processed, total: job.total, error: job.error }} label={job.kind === "erasure" ? "Erasure" : "Export"} />
+              {job.status === "failed" && <RetryJobButton id={request.id} />}
+            </div>
+          )}
+          {receipt && (
+            <div className="mt-6">
+              <ErasureReceipt receipt={receipt} />
+            </div>
+          )}
         </Panel>
       </div>
     </>

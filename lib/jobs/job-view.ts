@@ -1,0 +1,23 @@
+import "server-only";
+import type { SessionUser } from "../auth/session-user";
+import { db } from "../db/client";
+
+/** What a page may show about a job: its progress and a safe error, never its result's ids. */
+export interface JobView {
+  id: string;
+  kind: string;
+  status: "queued" | "running" | "succeeded" | "failed";
+  stage: string | null;
+  processed: number;
+  total: number | null;
+  error: string | null;
+}
+
+/** A job for an admin, or for the person whose request it serves; null for anyone else. */
+export async function jobViewFor(id: string, user: SessionUser): Promise<JobView | null> {
+  const job = await db().job.findUnique({ where: { id }, include: { privacyRequest: { select: { requesterId: true } } } });
+  if (!job) return null;
+  const allowed = user.role === "admin" || (user.role === "end_user" && job.privacyRequest?.requesterId === user.id);
+  if (!allowed) return null;
+  return { id: job.id, kind: job.kind, status: job.status, stage: job.stage, processed: job.processed, total: job.total, error: job.error };
+}

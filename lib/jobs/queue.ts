@@ -1,0 +1,42 @@
+import "server-only";
+import PgBoss from "pg-boss";
+import { database } from "../db/client";
+import type { JobKind } from "../db/generated/client";
+
+// pg-boss delivers jobs (retries with backoff, expiry, one worker at a time per job). It runs its SQL
+// through our own pool so that the embedded server, which wants one connection per process, works too.
+// Its data is `{ jobId }` only: what the job is about lives in our `jobs` table.
+export const JOB_KINDS: readonly JobKind[] = ["subject_export", "erasure"];
+
+const RETRY = { retryLimit: 2, retryDelay: 5, retryBackoff: true, expireInSeconds: 15 * 60 } as const;
+
+/** The process's queue, and whether this process works it (lib/jobs/worker.ts). */
+export const globalForQueue = globalThis as unknown as { clearlogQueue?: Promise<PgBoss>; clearlogWorker?: Promise<void> };
+
+/** The process's queue, installed (schema `pgboss`) and started on first use. */
+export function jobQueue(): Promise<PgBoss> {
+  globalForQueue.clearlogQueue ??= (async () => {
+    const boss = new PgBoss({
+      db: { executeSql: (text: string, values: unknown[]) => database().pool.query(text, values) },
+      schema: "pgboss",
+      // Scheduling (cron) is not used yet; its clock-skew monitor would only add queries.
+      schedule: false,
+    });
+    boss.on("error", (error) => console.error("[jobs] queue error:", error.name, (error as { code?: string }).code ?? ""));
+    await boss.start();
+    for (const kind of JOB_KINDS) await boss.createQueue(kind, { name: kind, ...RETRY });
+    return boss;
+  })().catch((error: unknown) => {
+    globalForQueue.clearlogQueue = undefined;
+    throw error;
+  });
+  return globalForQueue.clearlogQueue;
+}
+
+/** Stops the queue and its workers (tests, shutdown). */
+export async function stopJobQueue(): Promise<void> {
+  const queue = globalForQueue.clearlogQueue;
+  globalForQueue.clearlogQueue = undefined;
+  globalForQueue.clearlogWorker = undefined;
+  if (queue) await (await queue).stop({ graceful: false, close: false, wait: true });
+}

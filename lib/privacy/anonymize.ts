@@ -1,0 +1,106 @@
+import "server-only";
+import type pg from "pg";
+import { hmacHex } from "../auth/tokens";
+import { DETECTORS, findAll, isSensitiveFieldName } from "../classify/detectors";
+import { secret } from "../env";
+
+// Anonymization and pseudonymization, shared by ingest (keyed tokens), erasure and retention.
+//
+// Pseudonymize: a keyed HMAC-SHA256 of the value under a domain, so equal values stay joinable and
+// the same value gives different tokens in different domains. The key is CLEARLOG_SECRET; see
+// docs/privacy.md for rotating it.
+//
+// Anonymize: an event loses everything that ties it to a person: the subject pseudonym, the
+// session, the conversation id; its free text (message, payload strings) goes through the
+// classifier's detectors and field names, so what remains is the shape of what happened.
+
+export type TokenDomain = "subject" | "hash";
+
+export function pseudonymize(domain: TokenDomain, value: string, key: string = secret()): string {
+  return hmacHex(key, `${domain}:${value}`);
+}
+
+const REDACTED = "[REDACTED]";
+
+/** Every detector match replaced by its marker (`[EMAIL]`, `[CARD]`, …). */
+export function redactText(text: string): string {
+  const matches = findAll(text);
+  if (matches.length === 0) return text;
+  let out = "";
+  let at = 0;
+  for (const m of matches) {
+    out += text.slice(at, m.start) + DETECTORS[m.detector].marker;
+    at = m.end;
+  }
+  return out + text.slice(at);
+}
+
+/** A JSON value with every string redacted and the values of secret-named fields replaced. */
+export function redactJson(value: unknown): unknown {
+  if (typeof value === "string") return redactText(value);
+  if (Array.isArray(value)) return value.map(redactJson);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, isSensitiveFieldName(k) ? REDACTED : redactJson(v)]));
+  }
+  return value;
+}
+
+/** The columns of `system_logs` that link an event to a person; anonymization clears all of them. */
+export const EVENT_LINK_COLUMNS = ["subject_pseudonym", "session_id", "gen_ai_conversation_id"] as const;
+
+export interface AnonymizableEvent {
+  message: string | null;
+  payload: unknown;
+}
+
+export function anonymizeEvent<E extends AnonymizableEvent>(event: E): E & Record<(typeof EVENT_LINK_COLUMNS)[number], null> {
+  return {
+    ...event,
+    message: event.message === null ? null : redactText(event.message),
+    payload: redactJson(event.payload),
+    subject_pseudonym: null,
+    session_id: null,
+    gen_ai_conversation_id: null,
+  };
+}
+
+export interface EventSelection {
+  /** events that occurred before this instant */
+  before: Date;
+  classification?: string;
+  type?: string;
+}
+
+/**
+ * Anonymizes the selected events in place, in batches (keyset over the primary key), each batch in
+ * its own statement so a long run never holds one huge transaction. Returns how many rows changed.
+ * Rows already anonymous (no link left) are skipped, so a second run changes nothing.
+ */
+export async function anonymizeEvents(pool: pg.Pool, selection: EventSelection, batchSize = 2000, onBatch?: (done: number) => void): Promise<number> {
+  let done = 0;
+  let after: { occurredAt: Date; eventId: string } | null = null;
+  for (;;) {
+    const { rows }: pg.QueryResult<{ event_id: string; occurred_at: Date; message: string | null; payload: unknown }> = await pool.query(
+      `SELECT event_id, occurred_at, message, payload FROM system_logs
+        WHERE occurred_at < $1
+          AND ($2::"Classification" IS NULL OR classification = $2::"Classification")
+          AND ($3::"EventType" IS NULL OR type = $3::"EventType")
+          AND (subject_pseudonym IS NOT NULL OR session_id IS NOT NULL OR gen_ai_conversation_id IS NOT NULL)
+          AND ($4::timestamptz IS NULL OR (occurred_at, event_id) > ($4, $5))
+        ORDER BY occurred_at, event_id LIMIT $6`,
+      [selection.before, selection.classification ?? null, selection.type ?? null, after?.occurredAt ?? null, after?.eventId ?? null, batchSize],
+    );
+    if (rows.length === 0) return done;
+    const anonymized = rows.map(anonymizeEvent);
+    await pool.query(
+      `UPDATE system_logs l SET message = a.message, payload = a.payload, subject_pseudonym = NULL, session_id = NULL, gen_ai_conversation_id = NULL
+         FROM jsonb_to_recordset($1::jsonb) AS a(event_id text, occurred_at timestamptz, message text, payload jsonb)
+        WHERE l.event_id = a.event_id AND l.occurred_at = a.occurred_at`,
+      [JSON.stringify(anonymized)],
+    );
+    done += rows.length;
+    onBatch?.(done);
+    const last: { event_id: string; occurred_at: Date } = rows[rows.length - 1]!;
+    after = { occurredAt: last.occurred_at, eventId: last.event_id };
+  }
+}

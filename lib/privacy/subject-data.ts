@@ -1,0 +1,27 @@
+// Every column where a subject's pseudonym can be stored, and what erasure does with its rows.
+// Erasure walks this list; a database test fails when a column named like `*pseudonym*` exists
+// that is not on it, so a later table that holds subject data cannot be forgotten.
+export interface SubjectColumn {
+  table: string;
+  column: string;
+  /** delete the rows; unlink (set the column to null, and `alsoClear` with it); drop from an array column */
+  erase: "delete" | "unlink" | "remove_from_array";
+  alsoClear?: readonly string[];
+}
+
+export const SUBJECT_COLUMNS: readonly SubjectColumn[] = [
+  { table: "system_logs", column: "subject_pseudonym", erase: "delete" },
+  { table: "logging_sessions", column: "subject_pseudonym", erase: "delete" },
+  { table: "consent_settings", column: "subject_pseudonym", erase: "delete" },
+  { table: "consent_history", column: "subject_pseudonym", erase: "delete" },
+  { table: "model_feedback", column: "subject_pseudonym", erase: "delete" },
+  { table: "extracted_features", column: "subject_pseudonym", erase: "delete" },
+  { table: "subject_exports", column: "subject_pseudonym", erase: "delete" },
+  // Requests stay as the record that the person's rights were honoured; their words go.
+  { table: "privacy_requests", column: "subject_pseudonym", erase: "unlink", alsoClear: ["details"] },
+  // The portal account stays so the person can sign in and read the receipt.
+  { table: "users", column: "subject_pseudonym", erase: "unlink" },
+  { table: "feature_sets", column: "included_pseudonyms", erase: "remove_from_array" },
+  // Last: the link between the application's id and the pseudonym.
+  { table: "subjects", column: "pseudonym", erase: "delete" },
+];

@@ -1,0 +1,138 @@
+import "server-only";
+import { once } from "node:events";
+import { createGzip, gunzipSync } from "node:zlib";
+import type pg from "pg";
+import { writeAudit } from "../audit/audit";
+import { database, db } from "../db/client";
+import { SafeError } from "../errors";
+import type { JobRecord, Progress } from "../jobs/jobs";
+import { consentFor } from "../consent/consent";
+
+// Access and portability (GDPR art. 15 and 20): one machine-readable JSON archive of everything
+// Clearlog holds about a person — their events, sessions, consent and its history, their requests
+// and the feedback they gave — built as a job, gzipped into `subject_exports`, downloadable by the
+// person for EXPORT_DAYS. Events are read in pages straight into the compressor, so memory stays
+// bounded by the compressed size however many events the person has.
+export const EXPORT_FORMAT = "clearlog.subject-export/1";
+export const EXPORT_DAYS = 7;
+const PAGE = 2000;
+
+export interface ExportCounts {
+  [section: string]: number;
+}
+
+class ArchiveWriter {
+  private readonly gzip = createGzip();
+  private readonly chunks: Buffer[] = [];
+  constructor() {
+    this.gzip.on("data", (c: Buffer) => this.chunks.push(c));
+  }
+  async write(text: string): Promise<void> {
+    if (!this.gzip.write(text)) await once(this.gzip, "drain");
+  }
+  async finish(): Promise<Buffer> {
+    this.gzip.end();
+    await once(this.gzip, "end");
+    return Buffer.concat(this.chunks);
+  }
+}
+
+export async function buildSubjectExport(job: JobRecord, progress: Progress) {
+  const request = job.privacyRequestId ? await db().privacyRequest.findUnique({ where: { id: job.privacyRequestId } }) : null;
+  if (!request || request.type !== "access") throw new SafeError("This export is not attached to an access request.");
+  const pseudonym = request.subjectPseudonym;
+  if (!pseudonym) throw new SafeError("No data is linked to this request any more.", "conflict");
+  const { pool } = database();
+
+  const subject = await db().subject.findUnique({ where: { pseudonym } });
+  const total = Number((await pool.query<{ n: string }>("SELECT count(*) AS n FROM system_logs WHERE subject_pseudonym = $1", [pseudonym])).rows[0]!.n);
+  await progress(0, total, "events");
+
+  const out = new ArchiveWriter();
+  const generatedAt = new Date();
+  await out.write(`{"format":${JSON.stringify(EXPORT_FORMAT)},"generatedAt":${JSON.stringify(generatedAt.toISOString())},`);
+  await out.write(`"subject":${JSON.stringify({ id: subject?.externalId ?? null, pseudonym, restricted: Boolean(subject?.restrictedAt) })},"events":[`);
+  let events = 0;
+  let after: { at: Date; id: string } | null = null;
+  for (;;) {
+    const { rows }: pg.QueryResult<{ j: string; occurred_at: Date; event_id: string }> = await pool.query(
+      `SELECT (to_jsonb(l) - 'subject_pseudonym' - 'api_key_id')::text AS j, occurred_at, event_id FROM system_logs l
+        WHERE subject_pseudonym = $1 AND ($2::timestamptz IS NULL OR (occurred_at, event_id) > ($2, $3))
+        ORDER BY occurred_at, event_id LIMIT ${PAGE}`,
+      [pseudonym, after?.at ?? null, after?.id ?? null],
+    );
+    if (rows.length === 0) break;
+    await out.write((events > 0 ? "," : "") + rows.map((r) => r.j).join(","));
+    events += rows.length;
+    const last: { occurred_at: Date; event_id: string } = rows[rows.length - 1]!;
+    after = { at: last.occurred_at, id: last.event_id };
+    await progress(events, Math.max(total, events), "events");
+  }
+  await progress(events, Math.max(total, events), "sessions, consent, requests and feedback");
+
+  const [sessions, consent, history, requests, feedback] = await Promise.all([
+    db().loggingSession.findMany({ where: { subjectPseudonym: pseudonym }, orderBy: { firstSeenAt: "asc" }, omit: { subjectPseudonym: true } }),
+    consentFor(pseudonym),
+    db().consentHistory.findMany({ where: { subjectPseudonym: pseudonym }, orderBy: [{ recordedAt: "asc" }, { id: "asc" }], omit: { subjectPseudonym: true } }),
+    db().privacyRequest.findMany({
+      where: { OR: [{ subjectPseudonym: pseudonym }, ...(request.requesterId ? [{ requesterId: request.requesterId }] : [])] },
+      orderBy: { receivedAt: "asc" },
+      select: { id: true, type: true, status: true, details: true, receivedAt: true, dueAt: true, completedAt: true, rejectionReason: true, extensionReason: true, events: { select: { fromStatus: true, toStatus: true, note: true, occurredAt: true }, orderBy: { occurredAt: "asc" } } },
+    }),
+    db().modelFeedback.findMany({
+      where: { subjectPseudonym: pseudonym },
+      orderBy: { createdAt: "asc" },
+      select: { eventId: true, rating: true, score: true, label: true, correction: true, comment: true, source: true, createdAt: true, modelVersion: { select: { version: true, model: { select: { name: true } } } } },
+    }),
+  ]);
+  const json = (v: unknown) => JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? x.toString() : x));
+  await out.write(`],"sessions":${json(sessions)},"consent":{"current":${json(consent.map((c) => ({ purpose: c.purpose, name: c.name, granted: c.granted, method: c.method, noticeVersion: c.noticeVersion, updatedAt: c.updatedAt })))},"history":${json(history)}},`);
+  await out.write(`"requests":${json(requests)},"feedback":${json(feedback)}}`);
+  const archive = await out.finish();
+
+  const counts: ExportCounts = { events, sessions: sessions.length, consentHistory: history.length, requests: requests.length, feedback: feedback.length };
+  const expiresAt = new Date(generatedAt.getTime() + EXPORT_DAYS * 86_400_000);
+  const saved = await db().$transaction(async (tx) => {
+    await tx.subjectExport.deleteMany({ where: { jobId: job.id } });
+    const created = await tx.subjectExport.create({
+      data: { jobId: job.id, requesterId: request.requesterId, subjectPseudonym: pseudonym, archive: new Uint8Array(archive), byteSize: archive.length, counts, expiresAt },
+    });
+    if (request.status !== "completed") {
+      await tx.privacyRequest.update({ where: { id: request.id }, data: { status: "completed", completedAt: new Date(), receipt: { exportId: created.id, counts } } });
+      await tx.privacyRequestEvent.create({
+        data: { requestId: request.id, fromStatus: request.status, toStatus: "completed", actorType: "system", note: `Your archive is ready to download until ${expiresAt.toISOString().slice(0, 10)}.` },
+      });
+    }
+    await writeAudit({ actor: { type: "system" }, action: "privacy_request.export_completed", resourceType: "privacy_request", resourceId: request.id, outcome: "success", metadata: { ...counts, bytes: archive.length } }, tx);
+    return created;
+  });
+  await progress(events, Math.max(total, events), "ready");
+  return { exportId: saved.id, counts, byteSize: archive.length, expiresAt: expiresAt.toISOString() };
+}
+
+/** The archive for its requester, decompressed; null when it is not theirs, expired or gone. */
+export async function exportArchiveFor(exportId: string, requesterId: string): Promise<{ json: Buffer; createdAt: Date } | null> {
+  const row = await db().subjectExport.findFirst({ where: { id: exportId, requesterId, expiresAt: { gt: new Date() } } });
+  return row ? { json: gunzipSync(row.archive), createdAt: row.createdAt } : null;
+}
+
+export async function deleteExpiredExports(now = new Date()): Promise<number> {
+  return (await db().subjectExport.deleteMany({ where: { expiresAt: { lte: now } } })).count;
+}
+
+/** What the privacy center shows: the person's archives still available, and an export in progress. */
+export async function exportsFor(requesterId: string) {
+  const [ready, running] = await Promise.all([
+    db().subjectExport.findMany({
+      where: { requesterId, expiresAt: { gt: new Date() } },
+      orderBy: { createdAt: "desc" },
+      take: 3,
+      select: { id: true, byteSize: true, counts: true, createdAt: true, expiresAt: true },
+    }),
+    db().job.findFirst({
+      where: { kind: "subject_export", status: { in: ["queued", "running"] }, privacyRequest: { requesterId } },
+      orderBy: { createdAt: "desc" },
+    }),
+  ]);
+  return { ready, running };
+}
