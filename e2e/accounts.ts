@@ -8,3 +8,6 @@ export const ACCOUNTS = {
 export type AccountRole = keyof typeof ACCOUNTS;
 
 export const storageState = (role: AccountRole) => `e2e/.auth/${role}.json`;
+
+/** A second demo end user (application id user-1002), for flows that change or erase a person's data. */
+export const SECOND_END_USER = { email: "eli@clearlog.demo", password: "demo-eli-pass", name: "Eli Example", subject: "user-1002" } as const;

@@ -41,16 +41,16 @@ describe("seedDemoWorkspace", () => {
     expect(seed).toEqual({ seeded: true, apiKey: expect.stringMatching(/^clk_[0-9a-f]{8}_[A-Za-z0-9_-]{43}$/), events: 600 });
   });
 
-  it("creates one user per role whose published demo password verifies", async () => {
+  it("creates a user per role (two end users) whose published demo password verifies", async () => {
     const users = await db().user.findMany({ orderBy: { email: "asc" } });
-    expect(users).toHaveLength(3);
-    expect(users.map((u) => u.role).sort()).toEqual(["admin", "data_scientist", "end_user"]);
+    expect(users).toHaveLength(4);
+    expect(users.map((u) => u.role).sort()).toEqual(["admin", "data_scientist", "end_user", "end_user"]);
     for (const account of DEMO_ACCOUNTS) {
       const user = users.find((u) => u.email === account.email)!;
       expect(user.role).toBe(account.role);
       expect(await verifyPassword(account.password, user.passwordHash!)).toBe(true);
       expect(await verifyPassword(`${account.password}x`, user.passwordHash!)).toBe(false);
-      expect(user.subjectPseudonym).toBe(account.role === "end_user" ? pseudonymFor(DEMO_END_USER_SUBJECT) : null);
+      expect(user.subjectPseudonym).toBe("subject" in account ? pseudonymFor(account.subject) : null);
     }
     // The end user's portal has data: their pseudonym is a seeded subject with events.
     const pseudonym = pseudonymFor(DEMO_END_USER_SUBJECT);
@@ -152,6 +152,6 @@ describe("seedDemoWorkspace", () => {
     expect(all.every((a) => DEMO_ACCOUNTS.some((d) => d.email === a.email && d.password === a.password))).toBe(true);
     await db().user.update({ where: { email: "scientist@clearlog.demo" }, data: { passwordHash: await hashPassword("a-private-password-123") } });
     const left = await demoAccountsInUse();
-    expect(left.map((a) => a.email)).toEqual(["admin@clearlog.demo", "user@clearlog.demo"]);
+    expect(left.map((a) => a.email)).toEqual(["admin@clearlog.demo", "user@clearlog.demo", "eli@clearlog.demo"]);
   });
 });

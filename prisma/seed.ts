@@ -15,10 +15,11 @@ import { demoEvents, prng, type DemoSubject } from "./seed-events";
 export const DEMO_ACCOUNTS = [
   { email: "admin@clearlog.demo", password: "demo-admin-pass", role: "admin", displayName: "Ada Admin" },
   { email: "scientist@clearlog.demo", password: "demo-scientist-pass", role: "data_scientist", displayName: "Sam Scientist" },
-  { email: "user@clearlog.demo", password: "demo-user-pass", role: "end_user", displayName: "Uma User" },
+  { email: "user@clearlog.demo", password: "demo-user-pass", role: "end_user", displayName: "Uma User", subject: "user-1001" },
+  { email: "eli@clearlog.demo", password: "demo-eli-pass", role: "end_user", displayName: "Eli Example", subject: "user-1002" },
 ] as const;
 
-/** The application user id of the demo end user, so their portal shows their own events. */
+/** The application user id of the first demo end user, so their portal shows their own events. */
 export const DEMO_END_USER_SUBJECT = "user-1001";
 
 export interface SeedResult {
@@ -53,7 +54,6 @@ export async function seedDemoWorkspace(options: { events?: number; now?: Date }
     const externalId = `user-${1001 + i}`;
     return { externalId, pseudonym: pseudonymFor(externalId) };
   });
-  const demoSubject = subjects[0]!;
   const { events, sessions } = demoEvents(subjects, options.events ?? 3000, now);
   await ensureLogPartitions(pool, new Date(now.getTime() - 8 * 86_400_000), now);
 
@@ -69,7 +69,7 @@ export async function seedDemoWorkspace(options: { events?: number; now?: Date }
               displayName: account.displayName,
               role: account.role,
               passwordHash: await hashPassword(account.password),
-              subjectPseudonym: account.role === "end_user" ? demoSubject.pseudonym : null,
+              subjectPseudonym: "subject" in account ? pseudonymFor(account.subject) : null,
             },
           }),
         );

@@ -137,6 +137,8 @@ export async function upsertSessions(client: pg.PoolClient, sessions: SessionRow
      SELECT gen_random_uuid(), session_key, subject_pseudonym, first_seen_at, last_seen_at, ended_at, event_count, user_agent, ip_prefix
        FROM jsonb_to_recordset($1::jsonb) AS r(session_key text, subject_pseudonym text, first_seen_at timestamptz,
             last_seen_at timestamptz, ended_at timestamptz, event_count integer, user_agent text, ip_prefix text)
+      -- Counts are written behind the events; a subject erased meanwhile gets no session back.
+      WHERE r.subject_pseudonym IS NULL OR EXISTS (SELECT 1 FROM subjects s WHERE s.pseudonym = r.subject_pseudonym)
      ON CONFLICT (session_key) DO UPDATE SET
        first_seen_at = LEAST(logging_sessions.first_seen_at, EXCLUDED.first_seen_at),
        last_seen_at = GREATEST(logging_sessions.last_seen_at, EXCLUDED.last_seen_at),

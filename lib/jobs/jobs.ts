@@ -19,6 +19,9 @@ export async function dispatchJob(job: { id: string; kind: JobKind }): Promise<v
   await queue.send(job.kind, { jobId: job.id }, { id: job.id });
 }
 
+/** Longer than any job's queue expiry (15 min): a job still "running" after this lost its worker. */
+const ABANDONED_AFTER_MS = 30 * 60_000;
+
 /**
  * Jobs recorded but never handed over (the process stopped between commit and dispatch) are handed
  * over again; the queue ignores those it already has.
@@ -30,6 +33,11 @@ export async function redispatchQueuedJobs(olderThanMs = 30_000): Promise<number
     take: 100,
   });
   for (const job of stranded) await dispatchJob(job);
+  // The queue gives up on a job whose worker died once its retries are spent; say so on the job.
+  await db().job.updateMany({
+    where: { status: "running", startedAt: { lt: new Date(Date.now() - ABANDONED_AFTER_MS) } },
+    data: { status: "failed", finishedAt: new Date(), error: "The worker stopped while running this job; run it again." },
+  });
   return stranded.length;
 }
 

@@ -35,7 +35,7 @@ function statement(c: SubjectColumn): string {
     case "remove_from_array":
       return `UPDATE ${t} SET ${col} = array_remove(${col}, $1), "stale_at" = COALESCE("stale_at", now()),
                 "exclusions" = jsonb_set("exclusions", '{erased}', to_jsonb(COALESCE(("exclusions"->>'erased')::int, 0) + 1))
-              WHERE $1 = ANY(${col})`;
+              WHERE $1 = ANY(${col}) OR "id" = ANY($2::uuid[])`;
   }
 }
 
@@ -75,7 +75,11 @@ export async function eraseForRequest(requestId: string): Promise<ErasureReceipt
           await tx.$queryRaw<{ id: string }[]>`
             SELECT DISTINCT model_version_id AS id FROM model_version_feature_sets WHERE feature_set_id = ANY(${featureSets}::uuid[]) ORDER BY 1`
         ).map((r) => r.id);
-        for (const c of SUBJECT_COLUMNS) tables[c.table] = await tx.$executeRawUnsafe(statement(c), pseudonym);
+        for (const c of SUBJECT_COLUMNS) {
+          // Sets found through their rows are marked stale too, even when they do not list the subject.
+          const params = c.erase === "remove_from_array" ? [pseudonym, featureSets] : [pseudonym];
+          tables[c.table] = await tx.$executeRawUnsafe(statement(c), ...params);
+        }
       }
 
       const erasedAt = new Date();

@@ -40,6 +40,8 @@ class ArchiveWriter {
 export async function buildSubjectExport(job: JobRecord, progress: Progress) {
   const request = job.privacyRequestId ? await db().privacyRequest.findUnique({ where: { id: job.privacyRequestId } }) : null;
   if (!request || request.type !== "access") throw new SafeError("This export is not attached to an access request.");
+  // A request rejected or cancelled while its job waited gets no archive.
+  if (request.status !== "in_progress") throw new SafeError("This access request is no longer in progress, so no archive was built.", "conflict");
   const pseudonym = request.subjectPseudonym;
   if (!pseudonym) throw new SafeError("No data is linked to this request any more.", "conflict");
   const { pool } = database();
@@ -97,12 +99,12 @@ export async function buildSubjectExport(job: JobRecord, progress: Progress) {
     const created = await tx.subjectExport.create({
       data: { jobId: job.id, requesterId: request.requesterId, subjectPseudonym: pseudonym, archive: new Uint8Array(archive), byteSize: archive.length, counts, expiresAt },
     });
-    if (request.status !== "completed") {
-      await tx.privacyRequest.update({ where: { id: request.id }, data: { status: "completed", completedAt: new Date(), receipt: { exportId: created.id, counts } } });
-      await tx.privacyRequestEvent.create({
-        data: { requestId: request.id, fromStatus: request.status, toStatus: "completed", actorType: "system", note: `Your archive is ready to download until ${expiresAt.toISOString().slice(0, 10)}.` },
-      });
-    }
+    // Completed only if still in progress: a rejection while the archive was built wins.
+    const completed = await tx.privacyRequest.updateMany({ where: { id: request.id, status: "in_progress" }, data: { status: "completed", completedAt: new Date(), receipt: { exportId: created.id, counts } } });
+    if (completed.count === 0) throw new SafeError("This access request is no longer in progress, so no archive was kept.", "conflict");
+    await tx.privacyRequestEvent.create({
+      data: { requestId: request.id, fromStatus: "in_progress", toStatus: "completed", actorType: "system", note: `Your archive is ready to download until ${expiresAt.toISOString().slice(0, 10)}.` },
+    });
     await writeAudit({ actor: { type: "system" }, action: "privacy_request.export_completed", resourceType: "privacy_request", resourceId: request.id, outcome: "success", metadata: { ...counts, bytes: archive.length } }, tx);
     return created;
   });
