@@ -4,12 +4,13 @@ import { createApiKeySchema } from "../lib/auth/api-key-scopes";
 import { createApiKey, listApiKeys, revokeApiKey } from "../lib/auth/api-keys";
 import { ROLES, type Role } from "../lib/auth/roles";
 import { createUser, createUserSchema, setUserRole } from "../lib/auth/users";
-import type { Actor } from "../lib/audit/audit";
+import { writeAudit, type Actor } from "../lib/audit/audit";
 import { database } from "../lib/db/client";
 import { migrate, MigrationError } from "../lib/db/migrator";
 import { ensureUpcomingPartitions } from "../lib/db/partitions";
 import { EnvError } from "../lib/env";
 import { SafeError } from "../lib/errors";
+import { rekeyPseudonyms } from "../lib/privacy/key-rotation";
 import { seedDemoWorkspace } from "../prisma/seed";
 import { ensureSecret, resolveDatabase, StartupError, pointAtDatabase, type DatabaseTarget } from "./database-target";
 
@@ -26,6 +27,8 @@ Commands:
   api-key:create --name N --scopes a,b      create an API key; the secret is printed once
   api-key:list                              list keys (prefix, scopes, created, last used, revoked)
   api-key:revoke --prefix clk_xxxxxxxx      revoke a key
+  pseudonyms:rekey                          after changing CLEARLOG_SECRET: rewrite every pseudonym
+                                            with the new key (stop the app first; docs/privacy.md)
 
 Roles: ${ROLES.join(", ")}. Scopes: ingest, consent, feedback.`;
 
@@ -96,6 +99,13 @@ async function run(command: string, values: Record<string, string | undefined>):
       if (!key) throw new UsageError(`No API key with prefix ${prefix}`);
       await revokeApiKey(key.id, actor);
       console.log(`Revoked ${prefix}`);
+      return;
+    }
+    case "pseudonyms:rekey": {
+      const report = await rekeyPseudonyms();
+      const rows = Object.entries(report.tables).filter(([, n]) => n > 0).map(([t, n]) => `${t} ${n}`);
+      console.log(`Re-keyed ${report.subjects} subjects${rows.length ? ` (${rows.join(", ")})` : ""}.`);
+      await writeAudit({ actor, action: "pseudonyms.rekey", resourceType: "subject", outcome: "success", metadata: { subjects: report.subjects, ...report.tables } });
       return;
     }
     default:

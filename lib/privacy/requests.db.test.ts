@@ -196,6 +196,19 @@ describe("transitionSchema", () => {
   });
 });
 
+describe("restriction requests", () => {
+  it("restrict the subject when completed: from then on ingest keeps only essential events", async () => {
+    const { pseudonym, actor, requester } = await person();
+    await db().subject.create({ data: { externalId: `restricted-${randomUUID()}`, pseudonym } });
+    const request = await createRequest(requester, { type: "restriction" }, actor);
+    await transitionRequest({ id: request.id, to: "verified" }, admin);
+    await transitionRequest({ id: request.id, to: "in_progress" }, admin);
+    expect((await db().subject.findUniqueOrThrow({ where: { pseudonym } })).restrictedAt).toBeNull();
+    await transitionRequest({ id: request.id, to: "completed" }, admin);
+    expect((await db().subject.findUniqueOrThrow({ where: { pseudonym } })).restrictedAt).toBeInstanceOf(Date);
+  });
+});
+
 describe("extendRequest", () => {
   it("moves dueAt by N days, stores the reason, notes it on the timeline, and refuses a second extension", async () => {
     const { actor, requester } = await person();
