@@ -28,7 +28,7 @@ describe("rekeyPseudonyms", () => {
     const orphan = pseudonymFor(`erased-${randomUUID()}`);
     const sessionId = `s-${randomUUID()}`;
     await recordConsent(before, [{ purpose: "analytics", granted: true }], { method: "explicit" });
-    expect(await ingestEvents([{ id: randomUUID(), type: "user_action", timestamp: new Date().toISOString(), subject: ext, sessionId, action: "open" }], { apiKeyId: null })).toMatchObject({ accepted: 1 });
+    expect(await ingestEvents([{ id: randomUUID(), type: "user_action", timestamp: new Date().toISOString(), subject: ext, sessionId, action: "open" }], { apiKeyId: null, ip: null, userAgent: null })).toMatchObject({ accepted: 1 });
     await flushSessions();
     const user = await db().user.create({ data: { email: `${randomUUID()}@example.test`, displayName: "R", role: "end_user", subjectPseudonym: before } });
     await db().privacyRequest.create({ data: { subjectPseudonym: before, requesterId: user.id, type: "objection", dueAt: new Date() } });
