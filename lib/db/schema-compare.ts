@@ -6,7 +6,7 @@
 export interface DmmfField {
   name: string;
   dbName?: string | null;
-  kind: string; // scalar | enum | object | unsupported
+  kind: string; // scalar | enum | object, or unsupported | generated (added by withUnsupportedFields)
   type: string;
   isList: boolean;
   isRequired: boolean;
@@ -88,6 +88,34 @@ export function defaultConstraintName(table: string, columns: string[], suffix: 
   return base + suffix;
 }
 
+/**
+ * Prisma's DMMF leaves out `Unsupported("…")` fields; this adds them back from the schema text so
+ * their columns and indexes are compared too. A field documented `/// GENERATED ALWAYS AS …` is a
+ * generated column (Prisma cannot express those; the migration creates it).
+ */
+export function withUnsupportedFields(dm: DmmfDatamodel, schemaText: string): DmmfDatamodel {
+  const models = dm.models.map((m) => ({ ...m, fields: [...m.fields] }));
+  for (const block of schemaText.matchAll(/^model (\w+) \{([\s\S]*?)^\}/gm)) {
+    const model = models.find((m) => m.name === block[1]);
+    const lines = block[2]!.split("\n");
+    lines.forEach((line, i) => {
+      const f = /^\s*(\w+)\s+Unsupported\("([^"]+)"\)(\?)?(.*)$/.exec(line);
+      if (!model || !f) return;
+      const generated = /^\s*\/\/\/\s*GENERATED ALWAYS/.test(lines[i - 1] ?? "");
+      model.fields.push({
+        name: f[1]!,
+        dbName: /@map\("([^"]+)"\)/.exec(f[4]!)?.[1] ?? null,
+        kind: generated ? "generated" : "unsupported",
+        type: f[2]!,
+        isList: false,
+        isRequired: f[3] !== "?",
+        hasDefaultValue: f[4]!.includes("@default("),
+      });
+    });
+  }
+  return { ...dm, models };
+}
+
 export function describeDmmf(dm: DmmfDatamodel): SchemaDesc {
   const models = new Map(dm.models.map((m) => [m.name, m]));
   const enums = new Map(dm.enums.map((e) => [e.name, e]));
@@ -117,6 +145,8 @@ export function describeDmmf(dm: DmmfDatamodel): SchemaDesc {
           nullable: f.isList ? null : !f.isRequired,
           default: schemaDefault(f),
         };
+      } else if (f.kind === "unsupported" || f.kind === "generated") {
+        desc.columns[f.dbName ?? f.name] = { type: f.type, nullable: !f.isRequired, default: f.kind === "generated" ? "generated" : f.hasDefaultValue ? "value" : "none" };
       } else if (f.kind === "object") {
         const target = modelOf(f.type);
         const from = f.relationFromFields ?? [];

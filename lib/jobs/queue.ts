@@ -6,7 +6,7 @@ import type { JobKind } from "../db/generated/client";
 // pg-boss delivers jobs (retries with backoff, expiry, one worker at a time per job). It runs its SQL
 // through our own pool so that the embedded server, which wants one connection per process, works too.
 // Its data is `{ jobId }` only: what the job is about lives in our `jobs` table.
-export const JOB_KINDS: readonly JobKind[] = ["subject_export", "erasure"];
+export const JOB_KINDS: readonly JobKind[] = ["subject_export", "erasure", "retention"];
 
 const RETRY = { retryLimit: 2, retryDelay: 5, retryBackoff: true, expireInSeconds: 15 * 60 } as const;
 
@@ -19,8 +19,6 @@ export function jobQueue(): Promise<PgBoss> {
     const boss = new PgBoss({
       db: { executeSql: (text: string, values: unknown[]) => database().pool.query(text, values) },
       schema: "pgboss",
-      // Scheduling (cron) is not used yet; its clock-skew monitor would only add queries.
-      schedule: false,
     });
     boss.on("error", (error) => console.error("[jobs] queue error:", error.name, (error as { code?: string }).code ?? ""));
     await boss.start();

@@ -4,6 +4,8 @@ import type { JobKind, Prisma } from "../db/generated/client";
 import { SafeError } from "../errors";
 import { eraseSubjectJob } from "../privacy/erasure";
 import { buildSubjectExport } from "../privacy/subject-export";
+import { runRetentionJob } from "../retention/run";
+import { startRetentionRun } from "../retention/runs";
 import { progressReporter, redispatchQueuedJobs, type JobRecord, type Progress } from "./jobs";
 import { globalForQueue, JOB_KINDS, jobQueue } from "./queue";
 
@@ -12,9 +14,11 @@ type Handler = (job: JobRecord, progress: Progress) => Promise<Prisma.InputJsonO
 const HANDLERS: Record<JobKind, Handler> = {
   subject_export: buildSubjectExport,
   erasure: eraseSubjectJob,
+  retention: runRetentionJob,
 };
 
-const MAX_ATTEMPTS = 3; // the queue's retryLimit (2) plus the first attempt
+const MAX_ATTEMPTS = 3;
+const DAILY_RETENTION = "retention-daily"; // the queue's retryLimit (2) plus the first attempt
 
 /**
  * Runs one job: marks it running, calls its handler, records the result or the error. An unexpected
@@ -43,7 +47,10 @@ export async function runJob(jobId: string): Promise<JobRecord> {
   }
 }
 
-/** Starts working every queue in this process (once), and re-dispatches stranded jobs every minute. */
+/**
+ * Starts working every queue in this process (once), schedules the daily retention run (03:00 UTC),
+ * and re-dispatches stranded jobs every minute.
+ */
 export function startJobWorker(options: { pollingIntervalSeconds?: number } = {}): Promise<void> {
   globalForQueue.clearlogWorker ??= (async () => {
     const queue = await jobQueue();
@@ -52,6 +59,12 @@ export function startJobWorker(options: { pollingIntervalSeconds?: number } = {}
         if (job) await runJob(job.data.jobId);
       });
     }
+    // The daily retention run: pg-boss's cron sends one job per slot however many servers run.
+    await queue.createQueue(DAILY_RETENTION, { name: DAILY_RETENTION });
+    await queue.schedule(DAILY_RETENTION, "0 3 * * *", {}, { tz: "UTC" });
+    await queue.work(DAILY_RETENTION, async () => {
+      await startRetentionRun(null);
+    });
     const sweep = () => redispatchQueuedJobs().catch((error: unknown) => console.error("[jobs] re-dispatch failed:", error instanceof Error ? error.name : "unknown"));
     void sweep();
     const timer = setInterval(sweep, 60_000).unref();

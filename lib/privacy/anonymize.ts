@@ -69,6 +69,10 @@ export interface EventSelection {
   before: Date;
   classification?: string;
   type?: string;
+  /** leave events of these types alone (they have a policy of their own) */
+  excludeTypes?: string[];
+  /** leave these people's events alone (held by an open access request) */
+  exceptSubjects?: string[];
 }
 
 /**
@@ -87,8 +91,10 @@ export async function anonymizeEvents(pool: pg.Pool, selection: EventSelection, 
           AND ($3::"EventType" IS NULL OR type = $3::"EventType")
           AND (subject_pseudonym IS NOT NULL OR session_id IS NOT NULL OR gen_ai_conversation_id IS NOT NULL)
           AND ($4::timestamptz IS NULL OR (occurred_at, event_id) > ($4, $5))
+          AND NOT (type::text = ANY($7::text[]))
+          AND (subject_pseudonym IS NULL OR NOT (subject_pseudonym = ANY($8::text[])))
         ORDER BY occurred_at, event_id LIMIT $6`,
-      [selection.before, selection.classification ?? null, selection.type ?? null, after?.occurredAt ?? null, after?.eventId ?? null, batchSize],
+      [selection.before, selection.classification ?? null, selection.type ?? null, after?.occurredAt ?? null, after?.eventId ?? null, batchSize, selection.excludeTypes ?? [], selection.exceptSubjects ?? []],
     );
     if (rows.length === 0) return done;
     const anonymized = rows.map(anonymizeEvent);

@@ -1,8 +1,20 @@
 import type { Metadata } from "next";
-import { UpcomingSection, upcomingTitle } from "@/components/shell/upcoming-section";
+import { Suspense } from "react";
+import { LogsExplorer } from "@/components/logs/logs-explorer";
+import { PageHeader } from "@/components/ui/page-header";
+import { requirePageUser } from "@/lib/auth/current-user";
+import { sectionRoles } from "@/lib/auth/roles";
 
-export const metadata: Metadata = { title: upcomingTitle("/admin/logs") };
+export const metadata: Metadata = { title: "Logs" };
 
-export default function LogsPage() {
-  return <UpcomingSection href="/admin/logs" />;
+export default async function LogsPage() {
+  await requirePageUser(sectionRoles("/admin/logs"));
+  return (
+    <>
+      <PageHeader title="Logs" description="Every event as it was stored: classified, redacted and pseudonymized. Filters live in the address, so a link shows the same view." />
+      <Suspense fallback={<p className="text-sm text-slate-500">Loading…</p>}>
+        <LogsExplorer />
+      </Suspense>
+    </>
+  );
 }
