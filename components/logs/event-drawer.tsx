@@ -27,7 +27,7 @@ function Field({ name, value }: { name: string; value: unknown }) {
   return (
     <>
       <dt className="truncate font-mono text-xs text-slate-500">{name}</dt>
-      <dd className="break-words text-xs text-slate-900">{typeof value === "string" ? <MarkedText text={value} /> : String(value)}</dd>
+      <dd className="break-all text-xs text-slate-900">{typeof value === "string" ? <MarkedText text={value} /> : String(value)}</dd>
     </>
   );
 }
