@@ -1,7 +1,9 @@
 // Event type names, labels and chart colours; pure so client charts can import them.
 export const EVENT_TYPES = ["user_action", "ai_interaction", "api_request", "error", "system"] as const;
 export type EventTypeKey = (typeof EVENT_TYPES)[number];
-export type DailyVolume = { day: string } & Record<EventTypeKey, number>;
+
+/** Events of each type in one time bucket; `bucket` is the bucket's start as an ISO string. */
+export type VolumeBucket = { bucket: string } & Record<EventTypeKey, number>;
 
 export const EVENT_TYPE_LABELS: Record<EventTypeKey, string> = {
   user_action: "User actions",
@@ -18,3 +20,30 @@ export const EVENT_TYPE_COLORS: Record<EventTypeKey, string> = {
   error: "#ef4444",
   system: "#94a3b8",
 };
+
+export const CLASSIFICATIONS = ["public", "internal", "confidential", "restricted"] as const;
+export type ClassificationKey = (typeof CLASSIFICATIONS)[number];
+
+export const CLASSIFICATION_LABELS: Record<ClassificationKey, string> = {
+  public: "Public",
+  internal: "Internal",
+  confidential: "Confidential",
+  restricted: "Restricted",
+};
+
+/** From calm to alarming, so the most sensitive share stands out. */
+export const CLASSIFICATION_COLORS: Record<ClassificationKey, string> = {
+  public: "#22c55e",
+  internal: "#2f6fed",
+  confidential: "#f59e0b",
+  restricted: "#ef4444",
+};
+
+/** AI charts lead with the AI interaction violet; further models get distinct hues. */
+export const MODEL_COLORS = ["#8b5cf6", "#2f6fed", "#ec4899", "#14b8a6", "#f59e0b", "#0ea5e9", "#a855f7", "#94a3b8"] as const;
+
+/** Two shades per chart: the median lighter, the 95th percentile darker. */
+export const LATENCY_COLORS = {
+  api: { p50: "#5eead4", p95: "#0f766e" },
+  ai: { p50: "#c4b5fd", p95: "#6d28d9" },
+} as const;

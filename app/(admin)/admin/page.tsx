@@ -1,39 +1,34 @@
 import type { Metadata } from "next";
-import Link from "next/link";
-import { EventVolumeChart } from "@/components/dashboard/event-volume-chart";
-import { StatCard } from "@/components/dashboard/stat-card";
-import { formatNumber } from "@/components/ui/format";
-import { EmptyState } from "@/components/ui/empty-state";
+import { Suspense } from "react";
+import { DashboardSkeleton } from "@/components/dashboard/dashboard-skeleton";
+import { DashboardView } from "@/components/dashboard/dashboard-view";
+import { RangeSelector } from "@/components/dashboard/range-selector";
 import { PageHeader } from "@/components/ui/page-header";
-import { Panel } from "@/components/ui/panel";
 import { requirePageUser } from "@/lib/auth/current-user";
 import { sectionRoles } from "@/lib/auth/roles";
-import { loadOverview } from "@/lib/dashboard/overview";
+import { loadDashboard } from "@/lib/dashboard/dashboard";
+import { parseRange, RANGE_LABELS, type RangeKey } from "@/lib/dashboard/range";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
-export default async function DashboardPage() {
+export default async function DashboardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requirePageUser(sectionRoles("/admin"));
-  const o = await loadOverview();
-  const total = o.daily.reduce((sum, d) => sum + d.user_action + d.ai_interaction + d.api_request + d.error + d.system, 0);
+  const range = parseRange((await searchParams).range);
   return (
     <>
-      <PageHeader title="Dashboard" description="The last 7 days at a glance." />
-      <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
-        <StatCard label="Events, last 24 h" value={formatNumber(o.events24h)} />
-        <StatCard label="Errors, last 24 h" value={formatNumber(o.errors24h)} tone={o.errors24h > 0 ? "red" : "neutral"} />
-        <StatCard label="Open privacy requests" value={formatNumber(o.openRequests)} hint={o.overdueRequests > 0 ? `${o.overdueRequests} overdue` : "none overdue"} tone={o.overdueRequests > 0 ? "red" : "neutral"} />
-        <StatCard label="Active API keys" value={formatNumber(o.activeKeys)} hint={`${formatNumber(o.subjects)} known subjects`} />
-      </div>
-      <Panel title="Events per day, by type" className="mt-6">
-        {total === 0 ? (
-          <EmptyState title="No events in the last 7 days">
-            Send events with an <Link href="/admin/api-keys" className="text-brand-600 underline">API key</Link> and they will appear here.
-          </EmptyState>
-        ) : (
-          <EventVolumeChart data={o.daily} />
-        )}
-      </Panel>
+      <PageHeader
+        title="Dashboard"
+        description={`${RANGE_LABELS[range]}, ${range === "24h" ? "by hour" : "by day"} (UTC).`}
+        actions={<RangeSelector current={range} />}
+      />
+      {/* Keyed by range: switching range shows the skeleton instead of the previous range's figures. */}
+      <Suspense key={range} fallback={<DashboardSkeleton />}>
+        <DashboardData range={range} />
+      </Suspense>
     </>
   );
+}
+
+async function DashboardData({ range }: { range: RangeKey }) {
+  return <DashboardView data={await loadDashboard(range)} />;
 }
