@@ -12,7 +12,7 @@ async function fetchPreview(params: Record<string, string>): Promise<PolicyPrevi
 
 /** "N rows would go now": what the policy, as shown, touches if retention ran now. */
 export function PolicyPreviewCount({ id, classification, eventType, keepDays, action }: { id?: string; classification: string; eventType: string | null; keepDays: number; action: string }) {
-  const params = { ...(id ? { id } : {}), classification, eventType: eventType ?? "", keepDays: String(keepDays) };
+  const params = { ...(id ? { id } : {}), classification, eventType: eventType ?? "", keepDays: String(keepDays), action };
   const valid = Number.isInteger(keepDays) && keepDays >= 1;
   const { data, error, isFetching } = useQuery({ queryKey: ["retention-preview", params], queryFn: () => fetchPreview(params), enabled: valid, staleTime: 10_000 });
   if (!valid) return <span className="text-xs text-slate-400">—</span>;

@@ -124,11 +124,14 @@ export async function listEvents(filters: Filters, cursor: Position | null, limi
   return { events: page.map(toSummary), nextCursor: more && last ? encodeCursor({ at: last.occurred_at, id: last.event_id }) : null };
 }
 
-/** Live tail: events newer than `after` that match the filters, newest first (at most `limit`). */
+/**
+ * Live tail: the next events after `after` that match the filters — the oldest `limit` of them, so a
+ * burst is delivered over several polls rather than skipped — returned newest first for display.
+ */
 export async function eventsSince(filters: Filters, after: Position, limit = 100, now = new Date()): Promise<EventSummary[]> {
   const { where, params } = filterClauses({ ...filters, range: "custom", from: after.at, to: now }, now);
   params.push(after.at, after.id, limit);
   where.push(`(occurred_at, event_id) > ($${params.length - 2}, $${params.length - 1})`);
-  const { rows } = await database().pool.query<Row>(`SELECT ${SUMMARY} FROM system_logs WHERE ${where.join(" AND ")} ORDER BY occurred_at DESC, event_id DESC LIMIT $${params.length}`, params);
-  return rows.map(toSummary);
+  const { rows } = await database().pool.query<Row>(`SELECT ${SUMMARY} FROM system_logs WHERE ${where.join(" AND ")} ORDER BY occurred_at, event_id LIMIT $${params.length}`, params);
+  return rows.map(toSummary).reverse();
 }

@@ -53,7 +53,7 @@ export interface PolicyPreview {
 }
 
 /** What a policy (saved, or as being edited) would touch if retention ran now. */
-export async function previewPolicy(input: { id?: string; classification: string; eventType: string | null; keepDays: number }, now = new Date()): Promise<PolicyPreview> {
+export async function previewPolicy(input: { id?: string; classification: string; eventType: string | null; keepDays: number; action: string }, now = new Date()): Promise<PolicyPreview> {
   const enabled = await db().retentionPolicy.findMany({ where: { enabled: true }, select: { id: true, classification: true, eventType: true, keepDays: true } });
   const draft: PolicyScope = { id: input.id ?? "draft", classification: input.classification, eventType: input.eventType, keepDays: input.keepDays };
   const all = [...enabled.filter((p) => p.id !== draft.id), draft];
@@ -66,7 +66,10 @@ export async function previewPolicy(input: { id?: string; classification: string
         WHERE type = 'access' AND status IN ('received', 'verified', 'in_progress') AND subject_pseudonym IS NOT NULL)
      SELECT count(*) FILTER (WHERE subject_pseudonym IS NULL OR subject_pseudonym NOT IN (SELECT p FROM held)) AS expired,
             count(*) FILTER (WHERE subject_pseudonym IN (SELECT p FROM held)) AS held
-       FROM system_logs WHERE ${scope.where} AND occurred_at < $${n + 1}`,
+       FROM system_logs WHERE ${scope.where} AND occurred_at < $${n + 1}${
+         // Anonymization leaves rows that are already anonymous alone (lib/privacy/anonymize.ts).
+         input.action === "anonymize" ? " AND (subject_pseudonym IS NOT NULL OR session_id IS NOT NULL OR gen_ai_conversation_id IS NOT NULL)" : ""
+       }`,
     [...scope.params, cutoff],
   );
   return { expired: Number(rows[0]!.expired), held: Number(rows[0]!.held), cutoff: cutoff.toISOString() };

@@ -19,6 +19,6 @@ export const policySchema = z.object({
 
 export type PolicyInput = z.infer<typeof policySchema>;
 
-export const previewSchema = policySchema.pick({ classification: true, eventType: true, keepDays: true }).extend({ id: policySchema.shape.id });
+export const previewSchema = policySchema.pick({ classification: true, eventType: true, keepDays: true, action: true }).extend({ id: policySchema.shape.id });
 
 export const policyIdSchema = z.object({ id: z.string().uuid("Unknown policy") });

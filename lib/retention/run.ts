@@ -63,9 +63,9 @@ function deletableCondition(policies: readonly (PolicyScope & { action: string }
     params.push(...scope.params, cutoffOf(p, now));
     parts.push(`(${scope.where} AND occurred_at < $${params.length})`);
   }
+  if (parts.length === 0) return { where: "false", params: [] };
   params.push(held);
-  const where = parts.length ? `(${parts.join(" OR ")}) AND (subject_pseudonym IS NULL OR NOT (subject_pseudonym = ANY($${params.length}::text[])))` : "false";
-  return { where, params };
+  return { where: `(${parts.join(" OR ")}) AND (subject_pseudonym IS NULL OR NOT (subject_pseudonym = ANY($${params.length}::text[])))`, params };
 }
 
 export async function runRetention(options: { now?: Date; progress?: Progress; actor?: Actor } = {}): Promise<RetentionResult> {

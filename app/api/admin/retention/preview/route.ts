@@ -12,5 +12,5 @@ export async function GET(request: NextRequest) {
   const parsed = previewSchema.safeParse(Object.fromEntries(request.nextUrl.searchParams));
   if (!parsed.success) return badRequest(parsed.error.issues[0]!);
   const p = parsed.data;
-  return NextResponse.json(await previewPolicy({ id: p.id, classification: p.classification, eventType: p.eventType, keepDays: p.keepDays }), { headers: { "Cache-Control": "no-store" } });
+  return NextResponse.json(await previewPolicy(p), { headers: { "Cache-Control": "no-store" } });
 }
