@@ -19,11 +19,25 @@ async function main() {
   await page.goto(`${base}/login`);
   await page.screenshot({ path: `${out}/login.png` });
   await login(page, "admin@clearlog.demo", "demo-admin-pass");
-  for (const [path, name] of [["/admin", "dashboard"], ["/admin/api-keys", "api-keys"], ["/admin/audit", "audit-log"], ["/admin/logs", "logs"], ["/admin/consent", "consent"], ["/admin/privacy-requests", "privacy-requests"]] as const) {
+  for (const [path, name] of [
+    ["/admin", "dashboard"],
+    ["/admin/api-keys", "api-keys"],
+    ["/admin/audit", "audit-log"],
+    ["/admin/consent", "consent"],
+    ["/admin/privacy-requests", "privacy-requests"],
+    ["/admin/rules", "rules"],
+    ["/admin/retention", "retention"],
+  ] as const) {
     await page.goto(`${base}${path}`);
     await page.waitForLoadState("networkidle");
     await page.screenshot({ path: `${out}/${name}.png`, fullPage: true });
   }
+  await page.goto(`${base}/admin/logs?range=7d`);
+  await page.getByTestId("log-row").first().waitFor();
+  await page.screenshot({ path: `${out}/logs.png` });
+  await page.getByTestId("log-row").filter({ hasText: "chat" }).first().click();
+  await page.getByTestId("event-payload").waitFor();
+  await page.screenshot({ path: `${out}/logs-drawer.png` });
   const portal = await browser.newPage({ viewport: { width: 1100, height: 760 } });
   await login(portal, "user@clearlog.demo", "demo-user-pass");
   await portal.screenshot({ path: `${out}/privacy-portal.png`, fullPage: true });
