@@ -1,4 +1,5 @@
 import type { Classification } from "../db/generated/enums";
+import { toEventRow } from "../ingest/event-row";
 import type { StorableEvent } from "../ingest/normalize";
 import type { DetectorName } from "./detector-types";
 import { DETECTORS, detectorNames, findAll, SECRET_DETECTORS } from "./detectors";
@@ -63,36 +64,16 @@ export function detectorHits(event: StorableEvent): DetectorHit[] {
 /** The row as ingestion would write it to system_logs (empty columns left out). */
 export function storedView(event: StorableEvent, classification: Classification, categories: string[]): Record<string, unknown> {
   const row: Record<string, unknown> = {
-    event_id: event.eventId,
-    occurred_at: event.occurredAt.toISOString(),
-    type: event.type,
-    severity: event.severity,
-    name: event.name,
-    message: event.message,
-    component: event.component,
-    // The subject is replaced by its keyed pseudonym; the tester does not compute it.
-    subject_pseudonym: event.subject === null ? null : "(the subject's pseudonym)",
-    session_id: event.sessionId,
-    classification,
-    categories,
-    purpose: event.purpose,
-    gen_ai_provider_name: event.genAi.provider,
-    gen_ai_request_model: event.genAi.model,
-    gen_ai_operation_name: event.genAi.operation,
-    gen_ai_conversation_id: event.genAi.conversationId,
-    gen_ai_usage_input_tokens: event.genAi.inputTokens,
-    gen_ai_usage_output_tokens: event.genAi.outputTokens,
-    gen_ai_latency_ms: event.genAi.latencyMs,
-    gen_ai_cost_usd: event.genAi.costUsd,
-    http_request_method: event.http.method,
-    http_route: event.http.route,
-    http_response_status_code: event.http.status,
-    http_duration_ms: event.http.durationMs,
-    http_request_size: event.http.requestSize,
-    http_response_size: event.http.responseSize,
-    error_type: event.errorType,
-    error_fingerprint: event.errorFingerprint,
-    payload: event.payload,
+    ...toEventRow(event, {
+      classification,
+      categories,
+      // The subject is replaced by its keyed pseudonym; the tester does not compute it.
+      subjectPseudonym: event.subject === null ? null : "(the subject's pseudonym)",
+      trainingExcluded: false,
+      apiKeyId: null,
+    }),
+    training_excluded: undefined,
+    api_key_id: undefined,
   };
   return Object.fromEntries(Object.entries(row).filter(([, v]) => v !== null && v !== undefined));
 }

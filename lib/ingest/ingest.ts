@@ -14,7 +14,8 @@ import { toStorable, withFingerprint, type StorableEvent } from "./normalize";
 import { ensurePartitionsFor } from "./partition-cache";
 import { rememberSubjects, unknownSubjects } from "./known-subjects";
 import { trackSessions } from "./session-tracker";
-import { insertEvents, upsertSubjects, type EventRow, type SessionRow } from "./store";
+import { toEventRow, type EventRow } from "./event-row";
+import { insertEvents, upsertSubjects, type SessionRow } from "./store";
 
 // The ingestion pipeline, shared by the events API and the OTLP intake: validate each event, classify
 // and redact it, replace the subject by its pseudonym, and store the batch in one transaction.
@@ -91,39 +92,9 @@ export async function ingestEvents(raw: readonly unknown[], ctx: IngestContext):
     const pseudonyms = new Map<string, string>();
     for (const { event } of toStore) if (event.subject) pseudonyms.set(event.subject, pseudonymOf(event.subject));
     const ipPrefix = truncateIp(ctx.ip);
-    const rows: EventRow[] = toStore.map(({ event, classification, categories, trainingExcluded }) => ({
-      event_id: event.eventId,
-      occurred_at: event.occurredAt.toISOString(),
-      type: event.type,
-      severity: event.severity,
-      name: event.name,
-      message: event.message,
-      component: event.component,
-      subject_pseudonym: event.subject ? pseudonyms.get(event.subject)! : null,
-      session_id: event.sessionId,
-      classification,
-      categories,
-      purpose: event.purpose,
-      training_excluded: trainingExcluded,
-      api_key_id: ctx.apiKeyId,
-      gen_ai_provider_name: event.genAi.provider,
-      gen_ai_request_model: event.genAi.model,
-      gen_ai_operation_name: event.genAi.operation,
-      gen_ai_conversation_id: event.genAi.conversationId,
-      gen_ai_usage_input_tokens: event.genAi.inputTokens,
-      gen_ai_usage_output_tokens: event.genAi.outputTokens,
-      gen_ai_latency_ms: event.genAi.latencyMs,
-      gen_ai_cost_usd: event.genAi.costUsd,
-      http_request_method: event.http.method,
-      http_route: event.http.route,
-      http_response_status_code: event.http.status,
-      http_duration_ms: event.http.durationMs,
-      http_request_size: event.http.requestSize,
-      http_response_size: event.http.responseSize,
-      error_type: event.errorType,
-      error_fingerprint: event.errorFingerprint,
-      payload: event.payload,
-    }));
+    const rows: EventRow[] = toStore.map(({ event, classification, categories, trainingExcluded }) =>
+      toEventRow(event, { classification, categories, trainingExcluded, subjectPseudonym: event.subject ? pseudonyms.get(event.subject)! : null, apiKeyId: ctx.apiKeyId }),
+    );
 
     const { pool } = database();
     await ensurePartitionsFor(pool, toStore.map((s) => s.event.occurredAt));

@@ -3,43 +3,12 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
+import type { EventRow } from "./event-row";
+
+export type { EventRow };
 
 // Bulk writes for ingestion: one statement per table per batch, rows passed as a single JSON
 // parameter and expanded with jsonb_to_recordset (no per-row round trips, no SQL built from data).
-export interface EventRow {
-  event_id: string;
-  occurred_at: string;
-  type: string;
-  severity: string;
-  name: string;
-  message: string | null;
-  component: string | null;
-  subject_pseudonym: string | null;
-  session_id: string | null;
-  classification: string;
-  categories: string[];
-  purpose: string | null;
-  training_excluded: boolean;
-  api_key_id: string | null;
-  gen_ai_provider_name: string | null;
-  gen_ai_request_model: string | null;
-  gen_ai_operation_name: string | null;
-  gen_ai_conversation_id: string | null;
-  gen_ai_usage_input_tokens: number | null;
-  gen_ai_usage_output_tokens: number | null;
-  gen_ai_latency_ms: number | null;
-  gen_ai_cost_usd: number | null;
-  http_request_method: string | null;
-  http_route: string | null;
-  http_response_status_code: number | null;
-  http_duration_ms: number | null;
-  http_request_size: number | null;
-  http_response_size: number | null;
-  error_type: string | null;
-  error_fingerprint: string | null;
-  payload: Record<string, unknown>;
-}
-
 export interface SessionRow {
   session_key: string;
   subject_pseudonym: string | null;

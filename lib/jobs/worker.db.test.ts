@@ -10,6 +10,7 @@ import type { WireEvent } from "../sdk/wire";
 import { redispatchQueuedJobs } from "./jobs";
 import { jobQueue } from "./queue";
 import { runJob, startJobWorker } from "./worker";
+import { errorOf } from "../test-errors";
 
 // Jobs: runJob's bookkeeping (claim, success, SafeError, retries) and delivery through pg-boss.
 // The worker is started only in the last test, so the earlier ones control every run themselves.
@@ -24,13 +25,6 @@ async function person() {
   const user = await db().user.create({ data: { email: `${randomUUID()}@example.test`, displayName: "Worker", role: "end_user", subjectPseudonym: pseudonym } });
   const actor: Actor = { type: "user", id: user.id, role: "end_user" };
   return { externalId, pseudonym, userId: user.id, actor, requester: { pseudonym, userId: user.id } };
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
 }
 
 async function expectConflict(promise: Promise<unknown>, message: string) {

@@ -3,7 +3,6 @@ import { describe, expect, it, vi } from "vitest";
 import type { Actor } from "../audit/audit";
 import { consentFor, recordConsent } from "../consent/consent";
 import { database, db } from "../db/client";
-import { SafeError } from "../errors";
 import { ingestEvents } from "../ingest/ingest";
 import { flushSessions } from "../ingest/session-tracker";
 import { runJob } from "../jobs/worker";
@@ -12,25 +11,13 @@ import { eraseForRequest, type ErasureReceipt } from "./erasure";
 import { pseudonymFor } from "./pseudonym";
 import { cancelRequest, createRequest, transitionRequest } from "./requests";
 import { SUBJECT_COLUMNS } from "./subject-data";
+import { expectSafeError } from "../test-errors";
 
 // Erasure (lib/privacy/erasure.ts) around the planted-data scan (erasure-scan.db.test.ts): the
 // registry is complete, only an erasure request in progress can be carried out, and ingest keeps
 // working for the same person afterwards.
 const admin: Actor = { type: "user", id: randomUUID(), role: "admin" };
 const ctx = { apiKeyId: null, ip: "203.0.113.8", userAgent: "erasure-test/1.0" };
-
-async function errorOf(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-}
-
-async function expectSafeError(promise: Promise<unknown>, code: SafeError["code"]) {
-  const err = await errorOf(promise);
-  expect(err).toBeInstanceOf(SafeError);
-  expect((err as SafeError).code).toBe(code);
-}
 
 const event = (subject: string, type: "user_action" | "error", extra: Partial<WireEvent> = {}): WireEvent =>
   type === "error"

@@ -2,10 +2,10 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { Actor } from "../audit/audit";
 import { db } from "../db/client";
-import { SafeError } from "../errors";
 import { pseudonymFor } from "./pseudonym";
 import { extendSchema, isOverdue, OPEN_STATUSES, REQUEST_STATUSES, RESPONSE_DAYS, transitionSchema, type RequestStatus } from "./request-rules";
 import { cancelRequest, createRequest, extendRequest, requestDetail, requestQueue, requestsOf, transitionRequest } from "./requests";
+import { expectSafeError } from "../test-errors";
 
 const DAY = 86_400_000;
 const admin: Actor = { type: "user", id: randomUUID(), role: "admin" };
@@ -17,19 +17,6 @@ async function person() {
   const user = await db().user.create({ data: { email: `${randomUUID()}@example.test`, displayName: "Requester", role: "end_user", subjectPseudonym: pseudonym } });
   const actor: Actor = { type: "user", id: user.id, role: "end_user" };
   return { pseudonym, actor, requester: { pseudonym, userId: user.id } };
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-}
-
-async function expectSafeError(promise: Promise<unknown>, code: SafeError["code"]) {
-  const err = await errorOf(promise);
-  expect(err).toBeInstanceOf(SafeError);
-  expect((err as SafeError).code).toBe(code);
 }
 
 async function auditRows(requestId: string) {

@@ -12,6 +12,7 @@ import type { WireEvent } from "../sdk/wire";
 import { pseudonymFor } from "./pseudonym";
 import { createRequest, startSelfServiceExport, transitionRequest } from "./requests";
 import { deleteExpiredExports, EXPORT_DAYS, EXPORT_FORMAT, exportArchiveFor } from "./subject-export";
+import { errorOf } from "../test-errors";
 
 // The access export end to end: job → archive in subject_exports → download by its requester only.
 const DAY = 86_400_000;
@@ -46,13 +47,6 @@ async function ingestFor(subject: string, count: number, opts: { apiKeyId?: stri
     expect(result.accepted).toBe(Math.min(1000, reversed.length - i));
   }
   return events.map((e) => e.id);
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
 }
 
 interface Archive {

@@ -3,11 +3,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../audit/audit";
 import { database, db } from "../db/client";
 import { ensureLogPartitions } from "../db/partitions";
-import { SafeError } from "../errors";
 import { deletePolicy, previewPolicy, savePolicy } from "./policies";
 import { policySchema } from "./policy-schema";
 import { runRetention } from "./run";
 import { retentionHistory, startRetentionRun } from "./runs";
+import { expectSafeError } from "../test-errors";
 
 // Retention policies (lib/retention/policies.ts) and runs as jobs (lib/retention/runs.ts). The
 // workspace's default policies (one general policy per classification) are in place throughout.
@@ -16,19 +16,6 @@ const H = "a".repeat(64); // has an open access request
 const O = "b".repeat(64); // only a completed one
 const ADMIN_ID = randomUUID();
 const admin: Actor = { type: "user", id: ADMIN_ID, role: "admin" };
-
-async function errorOf(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-}
-
-async function expectSafeError(promise: Promise<unknown>, code: string, message?: string) {
-  const error = await errorOf(promise);
-  expect(error).toBeInstanceOf(SafeError);
-  expect(error).toMatchObject({ code, ...(message ? { message } : {}) });
-}
 
 const audits = (action: string) => db().auditLog.findMany({ where: { action }, orderBy: { id: "asc" } });
 
