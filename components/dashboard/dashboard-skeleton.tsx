@@ -14,18 +14,6 @@ function PanelBlock({ className }: { className?: string }) {
   );
 }
 
-function HeaderBlock({ withActions = false }: { withActions?: boolean }) {
-  return (
-    <div className="mb-6 flex flex-wrap items-end justify-between gap-4">
-      <div>
-        <Block className="h-7 w-36" />
-        <Block className="mt-2 h-4 w-56 bg-slate-100" />
-      </div>
-      {withActions && <Block className="h-9 w-56 rounded-md" />}
-    </div>
-  );
-}
-
 function Loading({ label, children }: { label: string; children: ReactNode }) {
   return (
     <div aria-busy="true" role="status" aria-label={label}>
@@ -36,10 +24,9 @@ function Loading({ label, children }: { label: string; children: ReactNode }) {
 }
 
 /** Grey blocks in the dashboard's shape (cards, then chart panels), shown while a range loads. */
-export function DashboardSkeleton({ withHeader = false }: { withHeader?: boolean }) {
+export function DashboardSkeleton() {
   return (
     <Loading label="Loading the dashboard">
-      {withHeader && <HeaderBlock withActions />}
       <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4" data-testid="dashboard-skeleton">
         {[0, 1, 2, 3].map((i) => (
           <div key={i} className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
@@ -57,16 +44,6 @@ export function DashboardSkeleton({ withHeader = false }: { withHeader?: boolean
       <PanelBlock className="mt-6" />
       <PanelBlock className="mt-6" />
       <PanelBlock className="mt-6" />
-    </Loading>
-  );
-}
-
-/** A neutral placeholder for the other console sections, which share the console's loading boundary. */
-export function SectionSkeleton() {
-  return (
-    <Loading label="Loading">
-      <HeaderBlock />
-      <PanelBlock />
     </Loading>
   );
 }
