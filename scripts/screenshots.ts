@@ -13,6 +13,12 @@ async function login(page: Page, email: string, password: string) {
   await page.waitForURL((url) => !url.pathname.startsWith("/login"));
 }
 
+/** Streamed sections show a skeleton first; wait until none is left. */
+async function settled(page: Page) {
+  await page.waitForLoadState("networkidle");
+  await page.locator('[aria-busy="true"]').first().waitFor({ state: "detached" }).catch(() => {});
+}
+
 async function main() {
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
   const page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
@@ -29,7 +35,7 @@ async function main() {
     ["/admin/retention", "retention"],
   ] as const) {
     await page.goto(`${base}${path}`);
-    await page.waitForLoadState("networkidle");
+    await settled(page);
     await page.screenshot({ path: `${out}/${name}.png`, fullPage: true });
   }
   await page.goto(`${base}/admin/logs?range=7d`);
@@ -43,6 +49,7 @@ async function main() {
   await portal.screenshot({ path: `${out}/privacy-portal.png`, fullPage: true });
   const mobile = await browser.newPage({ viewport: { width: 390, height: 844 } });
   await login(mobile, "admin@clearlog.demo", "demo-admin-pass");
+  await settled(mobile);
   await mobile.screenshot({ path: `${out}/dashboard-mobile.png`, fullPage: true });
   await browser.close();
   console.log(`screenshots written to ${out}/`);

@@ -56,17 +56,17 @@ export function RulesTable({ rules, highlight }: { rules: RuleView[]; highlight?
                 </Button>
               </div>
             </td>
-            <td className="min-w-52 max-w-72 py-3 pr-4">
+            <td className="min-w-44 max-w-64 py-3 pr-4">
               <Link href={`/admin/rules/${rule.id}`} className="font-medium hover:text-brand-700 hover:underline">
                 {rule.name}
               </Link>
               {rule.description && <span className="block text-xs text-slate-500">{rule.description}</span>}
             </td>
-            <td className="max-w-72 break-words py-3 pr-4 font-mono text-xs">{matcherSummary(rule)}</td>
+            <td className="max-w-52 break-words py-3 pr-4 font-mono text-xs">{matcherSummary(rule)}</td>
             <td className="py-3 pr-4">
               <Badge tone={rule.enabled ? (CLASSIFICATION_TONES[rule.level] ?? "neutral") : "neutral"}>{rule.level}</Badge>
             </td>
-            <td className="py-3 pr-4 font-mono text-xs">{rule.categories.join(", ") || "—"}</td>
+            <td className="max-w-44 break-all py-3 pr-4 font-mono text-xs">{rule.categories.join(", ") || "—"}</td>
             <td className="whitespace-nowrap py-3 pr-4">{ACTION_LABELS[rule.action] ?? rule.action}</td>
             <td className="py-3 pr-4">
               <button

@@ -11,14 +11,17 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   const sections = CONSOLE_SECTIONS.filter((s) => s.roles.includes(user.role));
   return (
     <div className="min-h-screen md:flex">
-      <aside className="border-b border-slate-200 bg-white md:sticky md:top-0 md:h-screen md:w-60 md:shrink-0 md:border-b-0 md:border-r">
-        <div className="flex items-center justify-between px-4 py-4 md:px-5">
-          <Link href="/" className="text-slate-900">
-            <Logo />
-          </Link>
-        </div>
-        <div className="px-2 pb-3 md:px-3">
-          <ConsoleNav sections={[...sections]} />
+      {/* The column spans the page (its border and background go all the way down); the menu inside stays in view. */}
+      <aside className="border-b border-slate-200 bg-white md:w-60 md:shrink-0 md:border-b-0 md:border-r">
+        <div className="md:sticky md:top-0">
+          <div className="flex items-center justify-between px-4 py-4 md:px-5">
+            <Link href="/" className="text-slate-900">
+              <Logo />
+            </Link>
+          </div>
+          <div className="px-2 pb-3 md:px-3">
+            <ConsoleNav sections={[...sections]} />
+          </div>
         </div>
       </aside>
       <div className="min-w-0 flex-1">
