@@ -4,6 +4,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { dropStaleDatabases } from "../lib/db/test-database";
 import { childEnv, env } from "../lib/env";
 
 // The server Playwright tests run against: `npm start` on its own fresh database (a new database on
@@ -24,6 +25,7 @@ async function main() {
     const name = `clearlog_e2e_${Date.now().toString(36)}`;
     const admin = new pg.Client({ connectionString: serverUrl });
     await admin.connect();
+    await dropStaleDatabases(admin, "clearlog_e2e_");
     await admin.query(`CREATE DATABASE "${name}"`);
     await admin.end();
     const url = new URL(serverUrl);
