@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import type pg from "pg";
 import type { Actor } from "../lib/audit/audit";
 import { database, db } from "../lib/db/client";
@@ -9,110 +8,28 @@ import { stopJobQueue } from "../lib/jobs/queue";
 import { eraseForRequest, type ErasureReceipt } from "../lib/privacy/erasure";
 import { createRequest, transitionRequest } from "../lib/privacy/requests";
 import { SUBJECT_COLUMNS } from "../lib/privacy/subject-data";
+import { HEAVY_BASELINE, HEAVY_ERASE, loadEvents, PSEUDONYM_SQL, pseudonymOf } from "./load-events";
 import { median, percentile, printTable } from "./stats";
 
 // npm run bench:erasure [events=5000000] [runs=5] [subjects=20000]
-// Erasure of one subject among `events` events (budget: under 2 s). Loads
-// realistic events server-side (generate_series, 30 days of daily partitions) and the subject's other
-// data (sessions, consent, feedback, a feature set), then times eraseForRequest for `runs` typical
+// Erasure of one subject among `events` events (budget: under 2 s). Loads realistic events
+// server-side (bench/load-events.ts: generate_series, 30 days of daily partitions) and the subject's
+// other data (sessions, consent, feedback, a feature set), then times eraseForRequest for `runs` typical
 // subjects (≈ events/subjects events each) and one heavy subject (≈ 5,000 events). As a baseline, a
 // bare `DELETE FROM system_logs WHERE subject_pseudonym = $1` for a comparable subject, same run.
 const N = Number(process.argv[2] ?? 5_000_000);
 const RUNS = Number(process.argv[3] ?? 5);
 const SUBJECTS = Number(process.argv[4] ?? 20_000);
 const BUDGET_MS = 2000;
-const CHUNK = 500_000;
 const DAYS = 30;
 const HEAVY_EVENTS = 5000;
 const DAY_MS = 86_400_000;
 
 // Subjects are numbered 1..SUBJECTS; every table's membership rule is a multiple of 2, 4, 10 or 20, so
 // multiples of 20 are in all of them (portal account, consent, feedback, the feature set). Targets are
-// taken from those; the two heavy subjects get negative multiples of 20 and every (N / 5000)th event.
-const HEAVY_ERASE = -20;
-const HEAVY_BASELINE = -40;
+// taken from those; the two heavy subjects get negative multiples of 20 (bench/load-events.ts) and every
+// (N / 5000)th event.
 const SUBJECT_RANGE = `(n BETWEEN 1 AND $1::int OR n IN (${HEAVY_ERASE}, ${HEAVY_BASELINE}))`;
-const PSEUDONYM_SQL = (n: string) => `encode(sha256(convert_to('subject:' || ${n}, 'UTF8')), 'hex')`;
-
-/** The same value as PSEUDONYM_SQL: a 64-hex-character token, like lib/privacy/pseudonym.ts makes. */
-function pseudonymOf(n: number): string {
-  return createHash("sha256").update(`subject:${n}`).digest("hex");
-}
-
-// One statement per chunk: the rows are made by the server. Types in proportions close to the demo
-// seed; gen_ai columns on AI interactions, http columns on API requests, error columns on errors, and a
-// payload of about 200 bytes. 3% of events have no subject.
-const EVENTS_SQL = `
-INSERT INTO system_logs (event_id, occurred_at, received_at, type, severity, name, message, component, subject_pseudonym, session_id,
-  classification, categories, purpose, gen_ai_provider_name, gen_ai_request_model, gen_ai_operation_name, gen_ai_conversation_id,
-  gen_ai_usage_input_tokens, gen_ai_usage_output_tokens, gen_ai_latency_ms, gen_ai_cost_usd, http_request_method, http_route,
-  http_response_status_code, http_duration_ms, http_request_size, http_response_size, error_type, error_fingerprint, payload)
-SELECT
-  gen_random_uuid()::text, ts, ts + (r3 * 2000) * interval '1 millisecond', t::"EventType",
-  (CASE t WHEN 'error' THEN CASE WHEN r2 < 0.1 THEN 'fatal' ELSE 'error' END
-          WHEN 'api_request' THEN CASE WHEN status >= 500 THEN 'error' WHEN status >= 400 THEN 'warn' ELSE 'info' END
-          WHEN 'system' THEN CASE WHEN r2 < 0.3 THEN 'debug' WHEN r2 > 0.9 THEN 'warn' ELSE 'info' END
-          ELSE 'info' END)::"Severity",
-  CASE t WHEN 'user_action' THEN action WHEN 'ai_interaction' THEN 'chat ' || model WHEN 'api_request' THEN method || ' ' || route
-         WHEN 'error' THEN error_type ELSE (ARRAY['cache.evicted', 'cron.finished', 'deploy.started'])[1 + floor(r2 * 3)::int] END,
-  CASE t WHEN 'user_action' THEN 'User did ' || action || ' on ' || page
-         WHEN 'error' THEN 'Cannot read properties of undefined (reading ''' || (ARRAY['id', 'name', 'items', 'owner'])[1 + floor(r3 * 4)::int] || ''')'
-         WHEN 'system' THEN 'worker ' || floor(r3 * 8)::int || ' finished in ' || floor(r4 * 900)::int || ' ms'
-         ELSE NULL END,
-  CASE t WHEN 'ai_interaction' THEN 'assistant' WHEN 'api_request' THEN 'api' ELSE (ARRAY['web', 'api', 'worker', 'assistant'])[1 + floor(r3 * 4)::int] END,
-  CASE WHEN n IS NULL THEN NULL ELSE ${PSEUDONYM_SQL("n")} END,
-  CASE WHEN n IS NULL THEN NULL ELSE 'sess-' || n || '-' || floor(r4 * 8)::int END,
-  (CASE WHEN t = 'ai_interaction' THEN 'confidential' WHEN r4 < 0.02 THEN 'confidential' ELSE 'internal' END)::"Classification",
-  CASE WHEN t = 'ai_interaction' THEN ARRAY['user.content.ai_conversation'] WHEN r4 < 0.02 THEN ARRAY['user.contact.email'] ELSE ARRAY[]::text[] END,
-  CASE t WHEN 'user_action' THEN 'analytics' WHEN 'ai_interaction' THEN 'personalization' WHEN 'error' THEN 'error_reporting' ELSE 'essential' END,
-  CASE WHEN t = 'ai_interaction' THEN CASE WHEN r3 < 0.7 THEN 'openai' ELSE 'anthropic' END END,
-  CASE WHEN t = 'ai_interaction' THEN model END,
-  CASE WHEN t = 'ai_interaction' THEN 'chat' END,
-  CASE WHEN t = 'ai_interaction' AND n IS NOT NULL THEN 'conv-' || n || '-' || floor(r4 * 20)::int END,
-  CASE WHEN t = 'ai_interaction' THEN 400 + floor(r2 * 800)::int END,
-  CASE WHEN t = 'ai_interaction' THEN 50 + floor(r3 * 300)::int END,
-  CASE WHEN t = 'ai_interaction' THEN 300 + floor(r4 * 3000)::int END,
-  CASE WHEN t = 'ai_interaction' THEN round((0.0001 + r2 * 0.002)::numeric, 6) END,
-  CASE WHEN t = 'api_request' THEN method END,
-  CASE WHEN t = 'api_request' THEN route END,
-  CASE WHEN t = 'api_request' THEN status END,
-  CASE WHEN t = 'api_request' THEN floor(r3 * 400)::int END,
-  CASE WHEN t = 'api_request' THEN CASE method WHEN 'GET' THEN 0 ELSE 120 + floor(r4 * 2000)::int END END,
-  CASE WHEN t = 'api_request' THEN 400 + floor(r4 * 8000)::int END,
-  CASE WHEN t = 'error' THEN error_type END,
-  CASE WHEN t = 'error' THEN md5(error_type || ':reports.js:' || floor(r3 * 40)::int) END,
-  CASE t
-    WHEN 'user_action' THEN jsonb_build_object('attributes', jsonb_build_object('page', page, 'items', floor(r3 * 20)::int, 'note', 'nothing sensitive here', 'referrer', '/home'),
-                                               'client', jsonb_build_object('sdk', 'clearlog-js', 'version', '0.1.0', 'viewport', '1440x900'))
-    WHEN 'ai_interaction' THEN jsonb_build_object('gen_ai', jsonb_build_object('prompt', 'Summarise this ticket: the customer reports slow exports since Tuesday.',
-                                                                               'response', 'The customer reports slow exports; escalate to the data team.', 'temperature', 0.2))
-    WHEN 'api_request' THEN jsonb_build_object('http', jsonb_build_object('url', replace(route, ':id', floor(r4 * 5000)::int::text), 'request_id', md5(i::text),
-                                                                           'user_agent', 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15'))
-    WHEN 'error' THEN jsonb_build_object('error', jsonb_build_object('name', error_type, 'message', 'Cannot read properties of undefined',
-                                                                     'stack', error_type || E': Cannot read properties of undefined\\n    at render (/srv/app/reports.js:120:15)\\n    at run (/srv/app/worker.js:44:3)'))
-    ELSE jsonb_build_object('note', 'scheduled maintenance step completed without errors', 'host', 'worker-' || floor(r3 * 8)::int, 'attempt', 1)
-  END
-FROM (
-  SELECT g.*,
-    CASE WHEN r < 0.40 THEN 'user_action' WHEN r < 0.55 THEN 'ai_interaction' WHEN r < 0.85 THEN 'api_request' WHEN r < 0.93 THEN 'error' ELSE 'system' END AS t,
-    (ARRAY['page_view', 'click', 'search', 'export', 'settings.update'])[1 + floor(r2 * 5)::int] AS action,
-    (ARRAY['/dashboard', '/projects', '/projects/:id', '/reports', '/settings'])[1 + floor(r3 * 5)::int] AS page,
-    (ARRAY['gpt-4o-mini', 'gpt-4o', 'claude-sonnet-4'])[1 + floor(r2 * 3)::int] AS model,
-    CASE WHEN r2 < 0.7 THEN 'GET' ELSE 'POST' END AS method,
-    (ARRAY['/api/projects', '/api/projects/:id', '/api/reports', '/api/search'])[1 + floor(r3 * 4)::int] AS route,
-    (CASE WHEN r2 < 0.80 THEN 200 WHEN r2 < 0.88 THEN 201 WHEN r2 < 0.96 THEN 404 ELSE 500 END)::smallint AS status,
-    CASE WHEN r2 < 0.7 THEN 'TypeError' WHEN r2 < 0.9 THEN 'RangeError' ELSE 'FetchError' END AS error_type
-  FROM (
-    SELECT i,
-      $4::timestamptz + ($5::float8 * i / $6::float8) * interval '1 millisecond' AS ts,
-      random() AS r, random() AS r2, random() AS r3, random() AS r4,
-      CASE WHEN i % $7::bigint = 0 THEN ${HEAVY_ERASE}
-           WHEN i % $7::bigint = $7::bigint / 2 THEN ${HEAVY_BASELINE}
-           WHEN random() < 0.03 THEN NULL
-           ELSE 1 + floor(random() * $1::int)::int END AS n
-    FROM generate_series($2::bigint, $3::bigint) AS i
-  ) g
-) e`;
 
 // The rest of a subject's data, in plausible proportions: 8 sessions each, consent from 60% (3
 // purposes, a history row each and a second one when withdrawn), feedback from 10%, a portal account
@@ -269,13 +186,7 @@ async function load(pool: pg.Pool, now: Date): Promise<{ eventsMs: number; total
   await ensureLogPartitions(pool, from, now);
   const heavyEvery = Math.max(2, Math.floor(N / HEAVY_EVENTS));
   const started = performance.now();
-  for (let first = 1; first <= N; first += CHUNK) {
-    const last = Math.min(N, first + CHUNK - 1);
-    await pool.query(EVENTS_SQL, [SUBJECTS, first, last, from.toISOString(), DAYS * DAY_MS, N, heavyEvery]);
-    const s = (performance.now() - started) / 1000;
-    console.log(`  events ${int(last)} / ${int(N)}  (${s.toFixed(1)} s, ${int(last / s)} rows/s)`);
-  }
-  const eventsMs = performance.now() - started;
+  const eventsMs = await loadEvents(pool, { events: N, subjects: SUBJECTS, from, spanMs: DAYS * DAY_MS, heavyEvery });
   for (const sql of SUBJECT_DATA_SQL) {
     // Each statement is sent with as many of the parameters as it uses.
     const used = Math.max(0, ...[...sql.matchAll(/\$(\d)/g)].map((m) => Number(m[1])));

@@ -104,7 +104,7 @@ export function filterClauses(filters: Filters, now = new Date()): { where: stri
     else add((p) => `http_response_status_code = ${p}::smallint`, Number(filters.status));
   }
   if (filters.q) {
-    add((p) => `search_vector @@ (SELECT to_tsquery('simple', string_agg(quote_literal(lexeme) || ':*', ' & ')) FROM unnest(to_tsvector('simple', ${p})))`, filters.q);
+    add((p) => `search_vector @@ clearlog_prefix_tsquery(${p})`, filters.q);
   }
   return { where, params };
 }

@@ -135,7 +135,8 @@ export async function runRetention(options: { now?: Date; progress?: Progress; a
     if (p.action === "delete") {
       for (;;) {
         const { rowCount } = await pool.query(
-          `DELETE FROM system_logs WHERE (event_id, occurred_at) IN (
+          // The outer time bound keeps the delete on the expired days' partitions.
+          `DELETE FROM system_logs WHERE occurred_at < $${n + 1} AND (event_id, occurred_at) IN (
              SELECT event_id, occurred_at FROM system_logs
               WHERE ${scope.where} AND occurred_at < $${n + 1} AND (subject_pseudonym IS NULL OR NOT (subject_pseudonym = ANY($${n + 2}::text[])))
               LIMIT ${BATCH})`,
