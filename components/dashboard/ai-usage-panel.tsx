@@ -17,7 +17,7 @@ export function AiUsagePanel({ ai, granularity, range }: { ai: AiUsage; granular
       {ai.models.length === 0 ? (
         <EmptyState title={`No AI interactions in the ${range}`}>Tokens, cost and latency per model appear once applications log ai_interaction events.</EmptyState>
       ) : (
-        <div className="grid gap-6 xl:grid-cols-2">
+        <div className="grid grid-cols-[minmax(0,1fr)] gap-6 xl:grid-cols-2">
           <div className="xl:col-span-2">
             <h3 className="mb-2 text-xs font-medium uppercase tracking-wide text-slate-500">{`Tokens per ${granularity}, by model`}</h3>
             <AiTokensChart data={ai.tokens} granularity={granularity} />

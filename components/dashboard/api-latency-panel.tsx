@@ -10,7 +10,7 @@ export function ApiLatencyPanel({ routes, range }: { routes: RouteLatency[]; ran
       {routes.length === 0 ? (
         <EmptyState title={`No API requests in the ${range}`}>Requests sent as api_request events, or OTLP server spans, appear here by route.</EmptyState>
       ) : (
-        <div className="grid gap-6 xl:grid-cols-2">
+        <div className="grid grid-cols-[minmax(0,1fr)] gap-6 xl:grid-cols-2">
           <RouteLatencyChart data={routes} />
           <RouteLatencyTable rows={routes} />
         </div>

@@ -53,7 +53,7 @@ export function DashboardView({ data }: { data: Dashboard }) {
         )}
       </Panel>
 
-      <div className="mt-6 grid gap-6 xl:grid-cols-5">
+      <div className="mt-6 grid grid-cols-[minmax(0,1fr)] gap-6 xl:grid-cols-5">
         <Panel title={`Error rate per ${per}`} className="xl:col-span-2">
           {volume.total === 0 ? (
             <EmptyState title={`No events in the ${range}`}>The share of errors among all events shows here.</EmptyState>
@@ -77,7 +77,7 @@ export function DashboardView({ data }: { data: Dashboard }) {
         {classified === 0 ? (
           <EmptyState title={`No events in the ${range}`}>Each event is classified public, internal, confidential or restricted at ingest.</EmptyState>
         ) : (
-          <div className="grid items-center gap-6 lg:grid-cols-3">
+          <div className="grid grid-cols-[minmax(0,1fr)] items-center gap-6 lg:grid-cols-3">
             <div className="lg:col-span-2">
               <ClassificationChart data={data.classification} />
             </div>
