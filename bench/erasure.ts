@@ -2,13 +2,11 @@ import type pg from "pg";
 import type { Actor } from "../lib/audit/audit";
 import { database, db } from "../lib/db/client";
 import { ensureLogPartitions } from "../lib/db/partitions";
-import { createTestDatabase } from "../lib/db/test-database";
-import { env, overrideEnv } from "../lib/env";
 import { stopJobQueue } from "../lib/jobs/queue";
 import { eraseForRequest, type ErasureReceipt } from "../lib/privacy/erasure";
 import { createRequest, transitionRequest } from "../lib/privacy/requests";
 import { SUBJECT_COLUMNS } from "../lib/privacy/subject-data";
-import { HEAVY_BASELINE, HEAVY_ERASE, loadEvents, PSEUDONYM_SQL, pseudonymOf } from "./load-events";
+import { benchDatabase, HEAVY_BASELINE, HEAVY_ERASE, loadEvents, PSEUDONYM_SQL, pseudonymOf } from "./load-events";
 import { median, percentile, printTable } from "./stats";
 
 // npm run bench:erasure [events=5000000] [runs=5] [subjects=20000]
@@ -202,13 +200,7 @@ async function load(pool: pg.Pool, now: Date): Promise<{ eventsMs: number; total
 async function main() {
   if (![N, RUNS, SUBJECTS].every((v) => Number.isInteger(v) && v > 0)) throw new Error("usage: bench/erasure.ts [events=5000000] [runs=5] [subjects=20000]");
   if (SUBJECTS < 40 * RUNS) throw new Error(`need at least ${40 * RUNS} subjects for ${RUNS} runs`);
-  const target = await createTestDatabase();
-  overrideEnv({
-    DATABASE_URL: target.url,
-    // The embedded server gets one connection (see scripts/database-target.ts).
-    CLEARLOG_DB_POOL_SIZE: target.kind === "embedded" ? "1" : undefined,
-    CLEARLOG_SECRET: env().CLEARLOG_SECRET ?? "bench-secret-0123456789abcdef0123456789abcdef",
-  });
+  const target = await benchDatabase();
   const { pool } = database();
   const recorder = recordStatements(pool);
   try {

@@ -1,13 +1,11 @@
 import type pg from "pg";
 import { database } from "../lib/db/client";
 import { ensureLogPartitions } from "../lib/db/partitions";
-import { createTestDatabase } from "../lib/db/test-database";
-import { env, overrideEnv } from "../lib/env";
 import { decodeCursor, type Position } from "../lib/logs/cursor";
 import { filtersSchema, type Filters } from "../lib/logs/filters";
 import { listEvents } from "../lib/logs/query";
 import { runRetention } from "../lib/retention/run";
-import { CHUNK, loadEvents, pseudonymOf, SEARCH_TEXT } from "./load-events";
+import { benchDatabase, CHUNK, loadEvents, pseudonymOf, SEARCH_TEXT } from "./load-events";
 import { median, percentile, printTable } from "./stats";
 
 // npm run bench:explorer [events=5000000] [runs=30]
@@ -220,13 +218,7 @@ async function retention(pool: pg.Pool, now: Date, loaded: Loaded): Promise<Rete
 
 async function main() {
   if (![N, RUNS].every((v) => Number.isInteger(v) && v > 0) || N < DAYS * 100) throw new Error(`usage: bench/explorer.ts [events=5000000, at least ${DAYS * 100}] [runs=30]`);
-  const target = await createTestDatabase();
-  overrideEnv({
-    DATABASE_URL: target.url,
-    // The embedded server gets one connection (see scripts/database-target.ts).
-    CLEARLOG_DB_POOL_SIZE: target.kind === "embedded" ? "1" : undefined,
-    CLEARLOG_SECRET: env().CLEARLOG_SECRET ?? "bench-secret-0123456789abcdef0123456789abcdef",
-  });
+  const target = await benchDatabase();
   const { pool } = database();
   const capture = captureQueries(pool);
   const kind = target.kind === "server" ? "PostgreSQL server" : "embedded PostgreSQL";

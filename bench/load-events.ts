@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
 import type pg from "pg";
+import { createTestDatabase, type TestDatabase } from "../lib/db/test-database";
+import { env, overrideEnv } from "../lib/env";
 
 // Realistic events for the benchmarks, made by the server: one INSERT … SELECT generate_series per
 // chunk of 500,000 rows. That stands in for COPY: the rows are the same, but nothing is generated,
@@ -235,4 +237,16 @@ export async function loadEvents(pool: pg.Pool, o: LoadOptions): Promise<number>
     if (label !== null) console.log(`  ${label} ${int(last)} / ${int(o.events)}  (${s.toFixed(1)} s, ${int(last / s)} rows/s)`);
   }
   return performance.now() - started;
+}
+
+/** A fresh database for a benchmark, which the app's code then reaches through DATABASE_URL. */
+export async function benchDatabase(): Promise<TestDatabase> {
+  const target = await createTestDatabase();
+  overrideEnv({
+    DATABASE_URL: target.url,
+    // The embedded server gets one connection (see scripts/database-target.ts).
+    CLEARLOG_DB_POOL_SIZE: target.kind === "embedded" ? "1" : undefined,
+    CLEARLOG_SECRET: env().CLEARLOG_SECRET ?? "bench-secret-0123456789abcdef0123456789abcdef",
+  });
+  return target;
 }
