@@ -58,12 +58,15 @@ const SUBJECT_DATA_SQL: string[] = [
    SELECT gen_random_uuid(), (SELECT id FROM model_versions WHERE version = '2'), gen_random_uuid()::text, ${PSEUDONYM_SQL("n")},
           CASE WHEN k % 2 = 0 THEN 1 ELSE -1 END, 'summary', 'The summary missed the deadline.', 'end_user', true, $2::timestamptz + k * interval '5 days'
    FROM generate_series(${HEAVY_BASELINE}, $1::int) n, generate_series(1, 3) k WHERE ${SUBJECT_RANGE} AND n % 10 = 0`,
-  `INSERT INTO feature_sets (id, feature_type, start_date, end_date, definition_version, included_pseudonyms, row_count, digest)
-   SELECT gen_random_uuid(), 'ai_usage', $2::timestamptz, $2::timestamptz + interval '30 days', 1, array_agg(${PSEUDONYM_SQL("n")} ORDER BY n), count(*), md5('bench')
+  `INSERT INTO feature_sets (id, feature_type, start_date, end_date, definition_version, row_count, subject_count, digest, completed_at)
+   SELECT gen_random_uuid(), 'ai_usage', $2::timestamptz, $2::timestamptz + interval '30 days', 1, count(*), count(*), md5('bench'), $2::timestamptz + interval '30 days'
    FROM generate_series(${HEAVY_BASELINE}, $1::int) n WHERE ${SUBJECT_RANGE} AND n % 4 = 0`,
+  // Membership is one row per included subject (feature_set_subjects), as the extraction job writes it.
+  `INSERT INTO feature_set_subjects (feature_set_id, subject_pseudonym)
+   SELECT fs.id, ${PSEUDONYM_SQL("n")} FROM feature_sets fs, generate_series(${HEAVY_BASELINE}, $1::int) n WHERE ${SUBJECT_RANGE} AND n % 4 = 0`,
   `INSERT INTO extracted_features (id, feature_set_id, entity_key, subject_pseudonym, features)
-   SELECT gen_random_uuid(), fs.id, p, p, jsonb_build_object('ai_calls', 12 + ord % 30, 'input_tokens', 9000 + ord % 5000, 'output_tokens', 2100 + ord % 700, 'errors', ord % 4)
-   FROM feature_sets fs, unnest(fs.included_pseudonyms) WITH ORDINALITY AS x(p, ord)`,
+   SELECT gen_random_uuid(), feature_set_id, p, p, jsonb_build_object('ai_calls', 12 + ord % 30, 'input_tokens', 9000 + ord % 5000, 'output_tokens', 2100 + ord % 700, 'errors', ord % 4)
+   FROM (SELECT feature_set_id, subject_pseudonym AS p, row_number() OVER (PARTITION BY feature_set_id ORDER BY subject_pseudonym) AS ord FROM feature_set_subjects) m`,
   `INSERT INTO model_version_feature_sets (model_version_id, feature_set_id)
    SELECT (SELECT id FROM model_versions WHERE version = '2'), id FROM feature_sets`,
   `INSERT INTO users (id, email, display_name, role, provider, subject_pseudonym)
@@ -121,8 +124,7 @@ async function count(pool: pg.Pool, pseudonym: string): Promise<number> {
 async function leftovers(pool: pg.Pool, pseudonym: string): Promise<string[]> {
   const found: string[] = [];
   for (const c of SUBJECT_COLUMNS) {
-    const where = c.erase === "remove_from_array" ? `$1 = ANY("${c.column}")` : `"${c.column}" = $1`;
-    const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${c.table}" WHERE ${where}`, [pseudonym]);
+    const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${c.table}" WHERE "${c.column}" = $1`, [pseudonym]);
     if (rows[0]!.n > 0) found.push(`${c.table}: ${rows[0]!.n}`);
   }
   return found;

@@ -4,6 +4,7 @@ import type { ConsentMethod } from "../db/generated/enums";
 import { db } from "../db/client";
 import { SafeError } from "../errors";
 import { forgetConsent } from "./consent-cache";
+import { withdrawFromTraining } from "../training/withdrawal";
 
 // A subject's consent per purpose: consent_settings holds the current choice, consent_history every
 // change (proof of consent). A purpose nobody chose for yet takes its default (opt-out purposes are
@@ -75,6 +76,8 @@ export async function recordConsent(pseudonym: string, changes: { purpose: strin
         data: { subjectPseudonym: pseudonym, purpose: c.purpose, granted: c.granted, method, noticeVersion, userAgent: ctx.userAgent?.slice(0, 300) ?? null, ipPrefix: ctx.ipPrefix ?? null },
       });
     }
+    // Withdrawing training consent reaches the data already extracted and the models trained on it.
+    if (changed.some((c) => c.purpose === "ai_training" && !c.granted)) await withdrawFromTraining(tx, pseudonym, "withdrawn");
     return changed.length;
   });
   if (recorded > 0) forgetConsent(pseudonym);

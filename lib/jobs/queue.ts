@@ -6,7 +6,7 @@ import type { JobKind } from "../db/generated/client";
 // pg-boss delivers jobs (retries with backoff, expiry, one worker at a time per job). It runs its SQL
 // through our own pool so that the embedded server, which wants one connection per process, works too.
 // Its data is `{ jobId }` only: what the job is about lives in our `jobs` table.
-export const JOB_KINDS: readonly JobKind[] = ["subject_export", "erasure", "retention"];
+export const JOB_KINDS: readonly JobKind[] = ["subject_export", "erasure", "retention", "feature_extraction"];
 
 const RETRY = { retryLimit: 2, retryDelay: 5, retryBackoff: true, expireInSeconds: 15 * 60 } as const;
 

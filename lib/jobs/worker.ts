@@ -5,6 +5,7 @@ import { SafeError } from "../errors";
 import { eraseSubjectJob } from "../privacy/erasure";
 import { buildSubjectExport } from "../privacy/subject-export";
 import { runRetentionJob } from "../retention/run";
+import { featureExtractionJob } from "../training/extract";
 import { startRetentionRun } from "../retention/runs";
 import { progressReporter, redispatchQueuedJobs, type JobRecord, type Progress } from "./jobs";
 import { globalForQueue, JOB_KINDS, jobQueue } from "./queue";
@@ -15,6 +16,7 @@ const HANDLERS: Record<JobKind, Handler> = {
   subject_export: buildSubjectExport,
   erasure: eraseSubjectJob,
   retention: runRetentionJob,
+  feature_extraction: featureExtractionJob,
 };
 
 const MAX_ATTEMPTS = 3;

@@ -79,8 +79,7 @@ async function plant(modelVersionId: string): Promise<Planted> {
 async function subjectRows(s: Planted): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const c of SUBJECT_COLUMNS) {
-    const where = c.erase === "remove_from_array" ? `$1 = ANY("${c.column}")` : `"${c.column}" = $1`;
-    out[c.table] = (await pool().query<{ n: number }>(`SELECT count(*)::int AS n FROM "${c.table}" WHERE ${where}`, [s.pseudonym])).rows[0]!.n;
+    out[c.table] = (await pool().query<{ n: number }>(`SELECT count(*)::int AS n FROM "${c.table}" WHERE "${c.column}" = $1`, [s.pseudonym])).rows[0]!.n;
   }
   out["subjects.external_id"] = (await pool().query<{ n: number }>("SELECT count(*)::int AS n FROM subjects WHERE external_id = $1", [s.ext])).rows[0]!.n;
   return out;
@@ -125,11 +124,19 @@ async function tableCounts(): Promise<Record<string, number>> {
   return out;
 }
 
+/** A feature set's membership rows, in pseudonym order. */
+async function membersOf(featureSetId: string) {
+  return db().featureSetSubject.findMany({ where: { featureSetId }, orderBy: { subjectPseudonym: "asc" }, select: { subjectPseudonym: true, withdrawnAt: true, withdrawal: true } });
+}
+
 let a: Planted;
 let b: Planted;
 let sharedSetId: string;
 let onlyBSetId: string;
 let mvShared: string;
+let sharedMembersBefore: { subjectPseudonym: string; withdrawnAt: Date | null; withdrawal: string | null }[];
+/** Planted in a text[] column that holds no subject data, to prove the scan reads arrays. */
+const arrayCanary = `canary-${randomUUID()}`;
 let aBefore: Record<string, number>;
 let bBefore: Record<string, number>;
 let aHitsBefore: Record<string, number>;
@@ -142,11 +149,22 @@ let receipt: ErasureReceipt;
 beforeAll(async () => {
   const model = await db().model.create({ data: { name: `erasure-model-${randomUUID()}`, modelType: "classifier" } });
   mvShared = (await db().modelVersion.create({ data: { modelId: model.id, version: "1" } })).id;
-  const mvB = (await db().modelVersion.create({ data: { modelId: model.id, version: "2" } })).id;
+  const mvB = (await db().modelVersion.create({ data: { modelId: model.id, version: "2", tags: ["bench", arrayCanary] } })).id;
   a = await plant(mvShared);
   b = await plant(mvB);
-  const set = (includedPseudonyms: string[], exclusions: object) =>
-    db().featureSet.create({ data: { featureType: "user_behavior", startDate: new Date(Date.now() - 86_400_000), endDate: new Date(), definitionVersion: 1, includedPseudonyms, exclusions, rowCount: includedPseudonyms.length } });
+  const set = (members: string[], exclusions: object) =>
+    db().featureSet.create({
+      data: {
+        featureType: "user_behavior",
+        startDate: new Date(Date.now() - 86_400_000),
+        endDate: new Date(),
+        definitionVersion: 1,
+        exclusions,
+        rowCount: members.length,
+        subjectCount: members.length,
+        subjects: { create: members.map((subjectPseudonym) => ({ subjectPseudonym })) },
+      },
+    });
   sharedSetId = (await set([a.pseudonym, b.pseudonym], { erased: 2, optedOut: 1 })).id;
   onlyBSetId = (await set([b.pseudonym], {})).id;
   await db().extractedFeature.createMany({
@@ -159,6 +177,7 @@ beforeAll(async () => {
   });
   await db().modelVersionFeatureSet.createMany({ data: [{ modelVersionId: mvShared, featureSetId: sharedSetId }, { modelVersionId: mvB, featureSetId: onlyBSetId }] });
 
+  sharedMembersBefore = await membersOf(sharedSetId);
   [aBefore, bBefore, aHitsBefore, bHitsBefore] = [await subjectRows(a), await subjectRows(b), await scan(a.needles), await scan(b.needles)];
   auditMark = (await db().auditLog.aggregate({ _max: { id: true } }))._max.id ?? 0n;
 
@@ -172,10 +191,12 @@ beforeAll(async () => {
 });
 
 describe("erasure: the planted-data scan", () => {
-  it("plants the subject in every table that can hold them, and the scan sees text, json, text[] and gzipped bytea", () => {
+  it("plants the subject in every table that can hold them, and the scan sees text, json, text[] and gzipped bytea", async () => {
     const planted = { system_logs: 7, logging_sessions: 2, consent_settings: 3, consent_history: 4, model_feedback: 2, extracted_features: 2, subject_exports: 1, privacy_requests: 2, users: 1, subjects: 1 };
-    expect(aBefore).toEqual({ ...planted, feature_sets: 1, "subjects.external_id": 1 });
-    expect(bBefore).toEqual({ ...planted, feature_sets: 2, "subjects.external_id": 1 });
+    expect(aBefore).toEqual({ ...planted, feature_set_subjects: 1, "subjects.external_id": 1 });
+    expect(bBefore).toEqual({ ...planted, feature_set_subjects: 2, "subjects.external_id": 1 });
+    // Every registered column was planted (none is left at zero).
+    expect(SUBJECT_COLUMNS.filter((c) => !(aBefore[c.table]! > 0)).map((c) => c.table)).toEqual([]);
     const everywhere = [
       ...SUBJECT_COLUMNS.map((c) => `${c.table}.${c.column}`),
       ...["system_logs.message", "system_logs.payload", "logging_sessions.user_agent", "consent_history.user_agent", "privacy_requests.details"],
@@ -184,7 +205,9 @@ describe("erasure: the planted-data scan", () => {
     expect(Object.keys(aHitsBefore)).toEqual(expect.arrayContaining(everywhere));
     // The archive is gzipped: only the decompressed text holds the needles. The payload hits are the
     // two direct rows and two ingested ones (the id in attributes and in the prompt; the email was redacted).
-    expect(aHitsBefore).toMatchObject({ "subject_exports.archive": 1, "system_logs.subject_pseudonym": 7, "system_logs.payload": 4, "feature_sets.included_pseudonyms": 1 });
+    expect(aHitsBefore).toMatchObject({ "subject_exports.archive": 1, "system_logs.subject_pseudonym": 7, "system_logs.payload": 4, "feature_set_subjects.subject_pseudonym": 1 });
+    // No registered column is an array any more; the scan still reads every array column.
+    expect(await scan([arrayCanary])).toEqual({ "model_versions.tags": 1 });
   });
 
   it("finds none of the subject's external id, pseudonym or email in any text, json, array or bytea column afterwards", async () => {
@@ -202,7 +225,11 @@ describe("erasure: the planted-data scan", () => {
     expect(await subjectRows(b)).toEqual(bBefore);
     expect(await scan(b.needles)).toEqual(bHitsBefore);
     const onlyB = await db().featureSet.findUniqueOrThrow({ where: { id: onlyBSetId } });
-    expect(onlyB).toMatchObject({ staleAt: null, exclusions: {}, includedPseudonyms: [b.pseudonym] });
+    expect(onlyB).toMatchObject({ staleAt: null, exclusions: {}, subjectCount: 1 });
+    expect(await membersOf(onlyBSetId)).toEqual([{ subjectPseudonym: b.pseudonym, withdrawnAt: null, withdrawal: null }]);
+    expect(await db().featureSetSubject.findMany({ where: { subjectPseudonym: b.pseudonym }, orderBy: { featureSetId: "asc" } })).toEqual(
+      [sharedSetId, onlyBSetId].sort().map((featureSetId) => ({ featureSetId, subjectPseudonym: b.pseudonym, withdrawnAt: null, withdrawal: null })),
+    );
     const details = (await db().privacyRequest.findUniqueOrThrow({ where: { id: b.erasureRequestId } })).details;
     expect(details?.includes(b.email)).toBe(true);
   });
@@ -227,11 +254,17 @@ describe("erasure: the receipt", () => {
     expect(job.result).toEqual(request.receipt);
   });
 
-  it("marks the shared feature set stale, counts the erasure in its exclusions, and keeps the other subject in it", async () => {
+  it("marks the shared feature set stale, turns the subject's membership into an erased token, and keeps the other subject in it", async () => {
     const shared = await db().featureSet.findUniqueOrThrow({ where: { id: sharedSetId } });
     expect(shared.staleAt).toBeInstanceOf(Date);
-    expect(shared.exclusions).toEqual({ erased: 3, optedOut: 1 });
-    expect(shared.includedPseudonyms).toEqual([b.pseudonym]);
+    // Exclusions count who was left out when the set was built; the erased person was included.
+    expect(shared).toMatchObject({ exclusions: { erased: 2, optedOut: 1 }, subjectCount: 2 });
+    const members = await membersOf(sharedSetId);
+    expect(members).toHaveLength(2);
+    expect(members.find((m) => m.subjectPseudonym === b.pseudonym)).toEqual(sharedMembersBefore.find((m) => m.subjectPseudonym === b.pseudonym));
+    const tombstone = members.find((m) => m.subjectPseudonym !== b.pseudonym);
+    expect(tombstone).toMatchObject({ subjectPseudonym: expect.stringMatching(/^erased:[0-9a-f-]{36}$/), withdrawal: "erased" });
+    expect(tombstone?.withdrawnAt).toBeInstanceOf(Date);
     expect(await db().extractedFeature.count({ where: { featureSetId: sharedSetId } })).toBe(1);
   });
 
@@ -250,6 +283,8 @@ describe("erasure: the receipt", () => {
 
   it("is idempotent: running the job again, or a new job, or eraseForRequest, returns the same receipt and changes nothing", async () => {
     const before = await tableCounts();
+    // The erased token stays the same: a rerun finds no row holding the pseudonym.
+    const membersAfterFirst = await membersOf(sharedSetId);
     expect(await runJob(job.id)).toEqual(job);
     expect(await eraseForRequest(a.erasureRequestId)).toEqual(receipt);
     const again = await db().job.create({ data: { kind: "erasure", privacyRequestId: a.erasureRequestId } });
@@ -258,8 +293,9 @@ describe("erasure: the receipt", () => {
     expect(rerun.result).toEqual(request.receipt);
     expect(await tableCounts()).toEqual({ ...before, jobs: before.jobs! + 1 });
     expect(await db().privacyRequest.findUniqueOrThrow({ where: { id: a.erasureRequestId } })).toEqual(request);
+    expect(await membersOf(sharedSetId)).toEqual(membersAfterFirst);
     const shared = await db().featureSet.findUniqueOrThrow({ where: { id: sharedSetId } });
-    expect(shared.exclusions).toEqual({ erased: 3, optedOut: 1 });
+    expect(shared.exclusions).toEqual({ erased: 2, optedOut: 1 });
     expect(await subjectRows(b)).toEqual(bBefore);
   });
 });

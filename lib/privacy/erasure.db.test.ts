@@ -88,12 +88,16 @@ describe("SUBJECT_COLUMNS", () => {
     expect(named.filter((n) => !registry.includes(n))).toEqual([]);
   });
 
-  it("names only columns that exist, array columns for remove_from_array and text ones otherwise, once each", async () => {
+  it("names only columns that exist, every one of them text (mirrors too), once each", async () => {
     const all = new Map((await columns()).map((r) => [`${r.t}.${r.c}`, r.type]));
     for (const c of SUBJECT_COLUMNS) {
-      expect(all.get(`${c.table}.${c.column}`)).toBe(c.erase === "remove_from_array" ? "ARRAY" : "text");
+      expect(all.get(`${c.table}.${c.column}`), `${c.table}.${c.column}`).toBe("text");
+      for (const mirror of c.mirrors ?? []) expect(all.get(`${c.table}.${mirror}`), `${c.table}.${mirror}`).toBe("text");
       for (const extra of c.alsoClear ?? []) expect(all.has(`${c.table}.${extra}`)).toBe(true);
     }
+    // No set membership is kept in an array any more: it lives in feature_set_subjects rows.
+    expect(all.has("feature_sets.included_pseudonyms")).toBe(false);
+    expect(SUBJECT_COLUMNS.filter((c) => c.erase === "training_membership")).toEqual([{ table: "feature_set_subjects", column: "subject_pseudonym", erase: "training_membership" }]);
     expect(new Set(SUBJECT_COLUMNS.map((c) => c.table)).size).toBe(SUBJECT_COLUMNS.length);
     // The link goes last: until then a failure leaves the person findable, and erasable again.
     expect(SUBJECT_COLUMNS.at(-1)).toEqual({ table: "subjects", column: "pseudonym", erase: "delete" });
@@ -206,17 +210,29 @@ describe("session counts written behind the events", () => {
 
 describe("the receipt's feature sets", () => {
   // ErasureReceipt.featureSets is documented as "feature sets that included the subject, now marked
-  // stale", and erasure finds them through extracted_features as well as included_pseudonyms.
-  it("are all marked stale, including one that holds the subject's feature rows without listing them", async () => {
+  // stale", and erasure finds them through extracted_features as well as feature_set_subjects.
+  it("are all marked stale, including one that holds the subject's feature rows without a membership row", async () => {
     const p = await person();
     const { job } = await erasureRequest(p, "in_progress");
-    const set = await db().featureSet.create({ data: { featureType: "error_patterns", startDate: new Date(Date.now() - 86_400_000), endDate: new Date(), definitionVersion: 1, rowCount: 1 } });
-    await db().extractedFeature.create({ data: { featureSetId: set.id, entityKey: "3f2a9c0d1e4b5a67", subjectPseudonym: p.pseudonym, features: { occurrences: 4 } } });
+    const range = { startDate: new Date(Date.now() - 86_400_000), endDate: new Date(), definitionVersion: 1 };
+    const member = await db().featureSet.create({
+      data: { featureType: "user_behavior", ...range, rowCount: 1, subjectCount: 1, subjects: { create: [{ subjectPseudonym: p.pseudonym }] } },
+    });
+    await db().extractedFeature.create({ data: { featureSetId: member.id, entityKey: p.pseudonym, subjectPseudonym: p.pseudonym, features: { sessions: 2 } } });
+    const rowsOnly = await db().featureSet.create({ data: { featureType: "error_patterns", ...range, rowCount: 1 } });
+    await db().extractedFeature.create({ data: { featureSetId: rowsOnly.id, entityKey: "3f2a9c0d1e4b5a67", subjectPseudonym: p.pseudonym, features: { occurrences: 4 } } });
     const receipt = (await runJob(job!.id)).result as ErasureReceipt;
-    expect(receipt.featureSets).toEqual([set.id]);
-    expect(receipt.tables.extracted_features).toBe(1);
-    const after = await db().featureSet.findUniqueOrThrow({ where: { id: set.id } });
-    expect(after.staleAt).toBeInstanceOf(Date);
-    expect(after.exclusions).toEqual({ erased: 1 });
+    expect(receipt.featureSets).toEqual([member.id, rowsOnly.id].sort());
+    expect(receipt.tables).toMatchObject({ feature_set_subjects: 1, extracted_features: 2 });
+    expect(await db().extractedFeature.count({ where: { featureSetId: { in: [member.id, rowsOnly.id] } } })).toBe(0);
+    for (const id of [member.id, rowsOnly.id]) {
+      const after = await db().featureSet.findUniqueOrThrow({ where: { id } });
+      expect(after.staleAt).toBeInstanceOf(Date);
+      // Exclusions count who was left out when the set was built; erasure marks the membership instead.
+      expect(after.exclusions).toEqual({});
+    }
+    const membership = await db().featureSetSubject.findMany({ where: { featureSetId: member.id } });
+    expect(membership).toEqual([{ featureSetId: member.id, subjectPseudonym: expect.stringMatching(/^erased:/), withdrawnAt: expect.any(Date), withdrawal: "erased" }]);
+    expect(await db().featureSetSubject.count({ where: { featureSetId: rowsOnly.id } })).toBe(0);
   });
 });

@@ -6,6 +6,7 @@ import { SafeError } from "../errors";
 import type { JobRecord, Progress } from "../jobs/jobs";
 import { forgetConsent } from "../consent/consent-cache";
 import { forgetSubject } from "../ingest/known-subjects";
+import { withdrawFromTraining } from "../training/withdrawal";
 import { SUBJECT_COLUMNS, type SubjectColumn } from "./subject-data";
 
 // Erasure (GDPR art. 17): one transaction deletes every row that belongs to the subject in every
@@ -27,16 +28,9 @@ export interface ErasureReceipt {
 function statement(c: SubjectColumn): string {
   const t = `"${c.table}"`;
   const col = `"${c.column}"`;
-  switch (c.erase) {
-    case "delete":
-      return `DELETE FROM ${t} WHERE ${col} = $1`;
-    case "unlink":
-      return `UPDATE ${t} SET ${[c.column, ...(c.alsoClear ?? [])].map((x) => `"${x}" = NULL`).join(", ")} WHERE ${col} = $1`;
-    case "remove_from_array":
-      return `UPDATE ${t} SET ${col} = array_remove(${col}, $1), "stale_at" = COALESCE("stale_at", now()),
-                "exclusions" = jsonb_set("exclusions", '{erased}', to_jsonb(COALESCE(("exclusions"->>'erased')::int, 0) + 1))
-              WHERE $1 = ANY(${col}) OR "id" = ANY($2::uuid[])`;
-  }
+  return c.erase === "delete"
+    ? `DELETE FROM ${t} WHERE ${col} = $1`
+    : `UPDATE ${t} SET ${[c.column, ...(c.alsoClear ?? [])].map((x) => `"${x}" = NULL`).join(", ")} WHERE ${col} = $1`;
 }
 
 export async function eraseSubjectJob(job: JobRecord, progress: Progress): Promise<ErasureReceipt> {
@@ -65,20 +59,16 @@ export async function eraseForRequest(requestId: string): Promise<ErasureReceipt
       let featureSets: string[] = [];
       let modelVersions: string[] = [];
       if (pseudonym) {
-        featureSets = (
-          await tx.$queryRaw<{ id: string }[]>`
-            SELECT id FROM feature_sets WHERE ${pseudonym} = ANY(included_pseudonyms)
-            UNION SELECT DISTINCT feature_set_id FROM extracted_features WHERE subject_pseudonym = ${pseudonym}
-            ORDER BY 1`
-        ).map((r) => r.id);
-        modelVersions = (
-          await tx.$queryRaw<{ id: string }[]>`
-            SELECT DISTINCT model_version_id AS id FROM model_version_feature_sets WHERE feature_set_id = ANY(${featureSets}::uuid[]) ORDER BY 1`
-        ).map((r) => r.id);
         for (const c of SUBJECT_COLUMNS) {
-          // Sets found through their rows are marked stale too, even when they do not list the subject.
-          const params = c.erase === "remove_from_array" ? [pseudonym, featureSets] : [pseudonym];
-          tables[c.table] = await tx.$executeRawUnsafe(statement(c), ...params);
+          if (c.erase === "training_membership") {
+            const impact = await withdrawFromTraining(tx, pseudonym, "erased");
+            ({ featureSets, modelVersions } = impact);
+            tables[c.table] = impact.memberships;
+            // Their feature rows went with it; the registry's own delete below finds none left.
+            tables.extracted_features = impact.featureRows;
+          } else {
+            tables[c.table] = (tables[c.table] ?? 0) + (await tx.$executeRawUnsafe(statement(c), pseudonym));
+          }
         }
       }
 

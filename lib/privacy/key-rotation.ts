@@ -28,13 +28,11 @@ export async function rekeyPseudonyms(key: string = secret()): Promise<RekeyRepo
       await client.query("CREATE TEMP TABLE rekey_map (old text PRIMARY KEY, new text NOT NULL) ON COMMIT DROP");
       await client.query("INSERT INTO rekey_map SELECT * FROM jsonb_to_recordset($1::jsonb) AS m(old text, new text)", [JSON.stringify(map)]);
       for (const c of SUBJECT_COLUMNS) {
-        const [t, col] = [`"${c.table}"`, `"${c.column}"`];
-        const sql =
-          c.erase === "remove_from_array"
-            ? `UPDATE ${t} SET ${col} = ARRAY(SELECT COALESCE(m.new, u.x) FROM unnest(${col}) WITH ORDINALITY AS u(x, i) LEFT JOIN rekey_map m ON m.old = u.x ORDER BY u.i)
-                WHERE ${col} && ARRAY(SELECT old FROM rekey_map)`
-            : `UPDATE ${t} SET ${col} = m.new FROM rekey_map m WHERE ${t}.${col} = m.old`;
-        tables[c.table] = (await client.query(sql)).rowCount ?? 0;
+        const t = `"${c.table}"`;
+        // The registered column last, so the count reported is its own.
+        for (const col of [...(c.mirrors ?? []), c.column].map((x) => `"${x}"`)) {
+          tables[c.table] = (await client.query(`UPDATE ${t} SET ${col} = m.new FROM rekey_map m WHERE ${t}.${col} = m.old`)).rowCount ?? 0;
+        }
       }
     }
     await client.query("COMMIT");

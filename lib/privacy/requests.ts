@@ -6,6 +6,7 @@ import type { Prisma } from "../db/generated/client";
 import { SafeError } from "../errors";
 import { forgetConsent } from "../consent/consent-cache";
 import { createJob, dispatchJob } from "../jobs/jobs";
+import { withdrawFromTraining } from "../training/withdrawal";
 import {
   ADMIN_TRANSITIONS,
   JOB_FOR_REQUEST,
@@ -79,7 +80,10 @@ export async function transitionRequest(input: z.infer<typeof transitionSchema>,
     const job = jobKind && input.to === "in_progress" ? await createJob(tx, jobKind, { privacyRequestId: request.id, requestedById: actor.type === "user" ? actor.id : null }) : null;
     // A completed restriction request takes effect at ingest: only essential events are kept.
     const restricted = request.type === "restriction" && input.to === "completed" && request.subjectPseudonym ? request.subjectPseudonym : null;
-    if (restricted) await tx.subject.updateMany({ where: { pseudonym: restricted, restrictedAt: null }, data: { restrictedAt: now } });
+    if (restricted) {
+      await tx.subject.updateMany({ where: { pseudonym: restricted, restrictedAt: null }, data: { restrictedAt: now } });
+      await withdrawFromTraining(tx, restricted, "restricted");
+    }
     return { updated, job, restricted };
   });
   if (job) await dispatchJob(job);

@@ -4,9 +4,12 @@
 export interface SubjectColumn {
   table: string;
   column: string;
-  /** delete the rows; unlink (set the column to null, and `alsoClear` with it); drop from an array column */
-  erase: "delete" | "unlink" | "remove_from_array";
+  /** delete the rows; unlink (set the column to null, and `alsoClear` with it); or take the subject
+   *  out of training sets (lib/training/withdrawal.ts: the pseudonym becomes a random token) */
+  erase: "delete" | "unlink" | "training_membership";
   alsoClear?: readonly string[];
+  /** other columns of the same rows holding the same pseudonym, rewritten with it by key rotation */
+  mirrors?: readonly string[];
 }
 
 export const SUBJECT_COLUMNS: readonly SubjectColumn[] = [
@@ -15,13 +18,14 @@ export const SUBJECT_COLUMNS: readonly SubjectColumn[] = [
   { table: "consent_settings", column: "subject_pseudonym", erase: "delete" },
   { table: "consent_history", column: "subject_pseudonym", erase: "delete" },
   { table: "model_feedback", column: "subject_pseudonym", erase: "delete" },
-  { table: "extracted_features", column: "subject_pseudonym", erase: "delete" },
+  // First: it finds the feature sets through the rows below before they go.
+  { table: "feature_set_subjects", column: "subject_pseudonym", erase: "training_membership" },
+  { table: "extracted_features", column: "subject_pseudonym", erase: "delete", mirrors: ["entity_key"] },
   { table: "subject_exports", column: "subject_pseudonym", erase: "delete" },
   // Requests stay as the record that the person's rights were honoured; their words go.
   { table: "privacy_requests", column: "subject_pseudonym", erase: "unlink", alsoClear: ["details"] },
   // The portal account stays so the person can sign in and read the receipt.
   { table: "users", column: "subject_pseudonym", erase: "unlink" },
-  { table: "feature_sets", column: "included_pseudonyms", erase: "remove_from_array" },
   // Last: the link between the application's id and the pseudonym.
   { table: "subjects", column: "pseudonym", erase: "delete" },
 ];
