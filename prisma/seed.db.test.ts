@@ -41,10 +41,10 @@ describe("seedDemoWorkspace", () => {
     expect(seed).toEqual({ seeded: true, apiKey: expect.stringMatching(/^clk_[0-9a-f]{8}_[A-Za-z0-9_-]{43}$/), events: 600 });
   });
 
-  it("creates a user per role (two end users) whose published demo password verifies", async () => {
+  it("creates a user per role (three end users) whose published demo password verifies", async () => {
     const users = await db().user.findMany({ orderBy: { email: "asc" } });
-    expect(users).toHaveLength(4);
-    expect(users.map((u) => u.role).sort()).toEqual(["admin", "data_scientist", "end_user", "end_user"]);
+    expect(users).toHaveLength(5);
+    expect(users.map((u) => u.role).sort()).toEqual(["admin", "data_scientist", "end_user", "end_user", "end_user"]);
     for (const account of DEMO_ACCOUNTS) {
       const user = users.find((u) => u.email === account.email)!;
       expect(user.role).toBe(account.role);
@@ -132,6 +132,12 @@ describe("seedDemoWorkspace", () => {
     expect(aliases[0]).toMatchObject({ alias: "production", model: { name: "support-assistant" }, modelVersion: { version: "1.0.0" } });
     expect(aliases[0]!.modelVersion.modelId).toBe(aliases[0]!.modelId);
     expect(seededCounts.model_feedback).toBeGreaterThan(0);
+    // Its lineage: the version was trained on an AI usage set extracted from consenting subjects.
+    const lineage = await db().modelVersionFeatureSet.findMany({ include: { featureSet: true } });
+    expect(lineage).toHaveLength(1);
+    expect(lineage[0]!.featureSet).toMatchObject({ featureType: "ai_usage", staleAt: null });
+    expect(lineage[0]!.featureSet.completedAt).not.toBeNull();
+    expect(lineage[0]!.featureSet.subjectCount).toBeGreaterThan(0);
     expect(seededCounts.classification_rules).toBe(DEFAULT_RULES.length);
     expect((await db().retentionPolicy.findMany()).map((p) => p.classification).sort()).toEqual(
       DEFAULT_RETENTION.map((p) => p.classification).sort(),
@@ -152,6 +158,6 @@ describe("seedDemoWorkspace", () => {
     expect(all.every((a) => DEMO_ACCOUNTS.some((d) => d.email === a.email && d.password === a.password))).toBe(true);
     await db().user.update({ where: { email: "scientist@clearlog.demo" }, data: { passwordHash: await hashPassword("a-private-password-123") } });
     const left = await demoAccountsInUse();
-    expect(left.map((a) => a.email)).toEqual(["admin@clearlog.demo", "user@clearlog.demo", "eli@clearlog.demo"]);
+    expect(left.map((a) => a.email)).toEqual(["admin@clearlog.demo", "user@clearlog.demo", "eli@clearlog.demo", "noor@clearlog.demo"]);
   });
 });

@@ -6,6 +6,7 @@ import { database } from "../lib/db/client";
 import { ensureLogPartitions } from "../lib/db/partitions";
 import { DEFAULT_PURPOSES, NOTICE_VERSION } from "../lib/consent/purposes";
 import { pseudonymFor } from "../lib/privacy/pseudonym";
+import { extractFeatures } from "../lib/training/extract";
 import { demoEvents, prng, type DemoSubject } from "./seed-events";
 
 // The demo workspace `npm start` creates once: a user per role, an API key, a week of events,
@@ -17,6 +18,7 @@ export const DEMO_ACCOUNTS = [
   { email: "scientist@clearlog.demo", password: "demo-scientist-pass", role: "data_scientist", displayName: "Sam Scientist" },
   { email: "user@clearlog.demo", password: "demo-user-pass", role: "end_user", displayName: "Uma User", subject: "user-1001" },
   { email: "eli@clearlog.demo", password: "demo-eli-pass", role: "end_user", displayName: "Eli Example", subject: "user-1002" },
+  { email: "noor@clearlog.demo", password: "demo-noor-pass", role: "end_user", displayName: "Noor Example", subject: "user-1003" },
 ] as const;
 
 /** The application user id of the first demo end user, so their portal shows their own events. */
@@ -58,7 +60,7 @@ export async function seedDemoWorkspace(options: { events?: number; now?: Date }
   await ensureLogPartitions(pool, new Date(now.getTime() - 8 * 86_400_000), now);
 
   const { key, prefix } = generateApiKey();
-  await prisma.$transaction(
+  const { scientistId, versionId } = await prisma.$transaction(
     async (tx) => {
       const users = [];
       for (const account of DEMO_ACCOUNTS) {
@@ -147,8 +149,16 @@ export async function seedDemoWorkspace(options: { events?: number; now?: Date }
         })),
       });
       await writeAudit({ actor: { type: "system" }, action: "workspace.seed", resourceType: "workspace", outcome: "success", metadata: { events: events.length, subjects: subjects.length } }, tx);
+      return { scientistId: scientist.id, versionId: version.id };
     },
     { timeout: 120_000 },
   );
+  // The model's lineage: the feature sets it was trained on, extracted as a data scientist would.
+  const scientist = { type: "user", id: scientistId, role: "data_scientist" } as const;
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  const range = { startDate: new Date(today - 7 * day), endDate: new Date(today + day) };
+  const usage = await extractFeatures("ai_usage", range, { actor: scientist });
+  await extractFeatures("user_behavior", range, { actor: scientist });
+  await prisma.modelVersionFeatureSet.create({ data: { modelVersionId: versionId, featureSetId: usage.featureSetId } });
   return { seeded: true, apiKey: key, events: events.length };
 }

@@ -13,11 +13,14 @@ export interface JobView {
   error: string | null;
 }
 
-/** A job for an admin, or for the person whose request it serves; null for anyone else. */
+/** A job for an admin, a data scientist's extraction, or the person whose request it serves; null for anyone else. */
 export async function jobViewFor(id: string, user: SessionUser): Promise<JobView | null> {
   const job = await db().job.findUnique({ where: { id }, include: { privacyRequest: { select: { requesterId: true } } } });
   if (!job) return null;
-  const allowed = user.role === "admin" || (user.role === "end_user" && job.privacyRequest?.requesterId === user.id);
+  const allowed =
+    user.role === "admin" ||
+    (user.role === "data_scientist" && job.kind === "feature_extraction") ||
+    (user.role === "end_user" && job.privacyRequest?.requesterId === user.id);
   if (!allowed) return null;
   return { id: job.id, kind: job.kind, status: job.status, stage: job.stage, processed: job.processed, total: job.total, error: job.error };
 }

@@ -1,0 +1,29 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { Button } from "@/components/ui/button";
+import { FormError } from "@/components/ui/form-error";
+import { rebuildFeatureSetAction } from "@/lib/training/training-actions";
+
+/** One click: the same definition and range, extracted again with consent as it is now. */
+export function RebuildButton({ id, variant = "primary" }: { id: string; variant?: "primary" | "secondary" }) {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  const [pending, startTransition] = useTransition();
+  const rebuild = () =>
+    startTransition(async () => {
+      setError(null);
+      const result = await rebuildFeatureSetAction({ id });
+      if (result.ok) router.push(`/admin/training/${result.data.featureSetId}`);
+      else setError(result.error);
+    });
+  return (
+    <div className="space-y-2">
+      <FormError message={error} />
+      <Button variant={variant} onClick={rebuild} disabled={pending}>
+        {pending ? "Starting…" : "Rebuild without them"}
+      </Button>
+    </div>
+  );
+}
