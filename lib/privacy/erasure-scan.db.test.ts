@@ -169,8 +169,7 @@ beforeAll(async () => {
   onlyBSetId = (await set([b.pseudonym], {})).id;
   await db().extractedFeature.createMany({
     data: [
-      { featureSetId: sharedSetId, entityKey: a.pseudonym, subjectPseudonym: a.pseudonym, features: { sessions: 3, subject: a.ext } },
-      { featureSetId: sharedSetId, entityKey: a.pseudonym, subjectPseudonym: a.pseudonym, features: { contact: a.email } },
+      { featureSetId: sharedSetId, entityKey: a.pseudonym, subjectPseudonym: a.pseudonym, features: { sessions: 3, subject: a.ext, contact: a.email } },
       { featureSetId: sharedSetId, entityKey: b.pseudonym, subjectPseudonym: b.pseudonym, features: { sessions: 1, subject: b.ext } },
       { featureSetId: onlyBSetId, entityKey: b.pseudonym, subjectPseudonym: b.pseudonym, features: { contact: b.email } },
     ],
@@ -192,9 +191,9 @@ beforeAll(async () => {
 
 describe("erasure: the planted-data scan", () => {
   it("plants the subject in every table that can hold them, and the scan sees text, json, text[] and gzipped bytea", async () => {
-    const planted = { system_logs: 7, logging_sessions: 2, consent_settings: 3, consent_history: 4, model_feedback: 2, extracted_features: 2, subject_exports: 1, privacy_requests: 2, users: 1, subjects: 1 };
-    expect(aBefore).toEqual({ ...planted, feature_set_subjects: 1, "subjects.external_id": 1 });
-    expect(bBefore).toEqual({ ...planted, feature_set_subjects: 2, "subjects.external_id": 1 });
+    const planted = { system_logs: 7, logging_sessions: 2, consent_settings: 3, consent_history: 4, model_feedback: 2, subject_exports: 1, privacy_requests: 2, users: 1, subjects: 1 };
+    expect(aBefore).toEqual({ ...planted, extracted_features: 1, feature_set_subjects: 1, "subjects.external_id": 1 });
+    expect(bBefore).toEqual({ ...planted, extracted_features: 2, feature_set_subjects: 2, "subjects.external_id": 1 });
     // Every registered column was planted (none is left at zero).
     expect(SUBJECT_COLUMNS.filter((c) => !(aBefore[c.table]! > 0)).map((c) => c.table)).toEqual([]);
     const everywhere = [

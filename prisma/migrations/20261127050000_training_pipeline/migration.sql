@@ -35,9 +35,13 @@ CREATE UNIQUE INDEX "feature_sets_job_id_key" ON "feature_sets"("job_id");
 -- CreateIndex
 CREATE INDEX "feature_sets_rebuilt_from_id_idx" ON "feature_sets"("rebuilt_from_id");
 
--- CreateIndex
-CREATE INDEX "extracted_features_feature_set_id_entity_key_idx" ON "extracted_features"("feature_set_id", "entity_key");
+-- A set has one row per entity. Keys compare byte by byte ("C"), the order of the digest and of
+-- the downloads, so both can walk this index. (schema.prisma cannot express a collation.)
+ALTER TABLE "extracted_features" ALTER COLUMN "entity_key" TYPE TEXT COLLATE "C";
 DROP INDEX "extracted_features_feature_set_id_idx";
+
+-- CreateIndex
+CREATE UNIQUE INDEX "extracted_features_feature_set_id_entity_key_key" ON "extracted_features"("feature_set_id", "entity_key");
 
 -- CreateIndex
 CREATE INDEX "model_feedback_event_id_idx" ON "model_feedback"("event_id");
