@@ -84,11 +84,14 @@ export async function seedDemoWorkspace(options: { events?: number; now?: Date }
       await tx.subject.createMany({ data: subjects });
       const settings = [];
       const history = [];
+      const accountSubjects = new Set<string>(DEMO_ACCOUNTS.flatMap((a) => ("subject" in a ? [a.subject] : [])));
       for (const subject of subjects) {
         for (const purpose of DEFAULT_PURPOSES) {
-          const granted = purpose.defaultGranted || rand() < (purpose.key === "analytics" ? 0.7 : 0.4);
+          // The demo people who can sign in have not decided about AI training: trying it is theirs to do.
+          const undecided = purpose.key === "ai_training" && accountSubjects.has(subject.externalId);
+          const granted = !undecided && (purpose.defaultGranted || rand() < (purpose.key === "analytics" ? 0.7 : 0.4));
           const recordedAt = new Date(now.getTime() - Math.floor(rand() * 30 * 86_400_000));
-          const method = !granted ? "withdrawal" : purpose.defaultGranted ? "default" : "explicit";
+          const method = undecided || (granted && purpose.defaultGranted) ? "default" : !granted ? "withdrawal" : "explicit";
           settings.push({ subjectPseudonym: subject.pseudonym, purpose: purpose.key, granted, method, noticeVersion: NOTICE_VERSION, updatedAt: recordedAt } as const);
           history.push({ subjectPseudonym: subject.pseudonym, purpose: purpose.key, granted, method, noticeVersion: NOTICE_VERSION, recordedAt, ipPrefix: "203.0.113.0/24" } as const);
         }

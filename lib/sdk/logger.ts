@@ -4,11 +4,12 @@ import { MAX_BATCH_SIZE, resolveOptions, type ResolvedConfig } from "./config";
 import { Delivery, rejectionsOf } from "./delivery";
 import { ClearlogError } from "./errors";
 import { aiEvent, apiRequestEvent, errorEvent, str, systemEvent, userActionEvent, type EventContext } from "./events";
+import { feedbackDisabled, feedbackUrl, sendFeedback } from "./feedback";
 import { newEventId } from "./ids";
 import { utf8Length } from "./json-safe";
 import { EventQueue } from "./queue";
 import { buildBody, eventsUrl, headers, type TransportConfig } from "./transport";
-import type { Logger, LoggerOptions, LoggerStats, TimerHandle } from "./types";
+import type { Feedback, FeedbackResult, Logger, LoggerOptions, LoggerStats, TimerHandle } from "./types";
 import { browserEnvironment, installPageHideHandlers, KEEPALIVE_MAX_BYTES, keepaliveChunk } from "./unload";
 import type { WireEvent } from "./wire";
 
@@ -48,6 +49,7 @@ function disabledLogger(): Logger {
     startSession: none,
     endSession: none,
     setSubject: none,
+    sendFeedback: feedbackDisabled,
     flush: () => Promise.resolve(),
     shutdown: () => Promise.resolve(),
     stats: () => ({ queued: 0, sent: 0, dropped: 0, failedAttempts: 0, rejected: 0 }),
@@ -136,6 +138,12 @@ class ClearlogLogger implements Logger {
     this.guard(() => {
       this.subject = str(subjectId);
     }, undefined);
+  }
+
+  sendFeedback(feedback: Feedback): Promise<FeedbackResult> {
+    const transport = { ...this.transport, url: feedbackUrl(this.c.endpoint) };
+    const deps = { transport, maxRetries: this.c.maxRetries, random: this.c.random, closed: this.closed, report: (e: ClearlogError) => this.report(e), debug: (m: string) => this.debug(m) };
+    return sendFeedback(this.subject === undefined ? deps : { ...deps, subject: this.subject }, feedback);
   }
 
   // ---- sending ---------------------------------------------------------------------------------

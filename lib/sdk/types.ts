@@ -96,6 +96,44 @@ export type ApiRequestInfo = HttpFields;
 
 export type Details = Record<string, unknown>;
 
+/** Feedback on a model version (POST {endpoint}/api/v1/feedback; the key needs the `feedback` scope). */
+export interface Feedback {
+  /** a UUID; the SDK assigns one when absent and reuses it on retries, so the server stores it once */
+  id?: string;
+  /** the registered model name, with exactly one of `version` or `alias`; or give `modelVersionId` instead */
+  model?: string;
+  version?: string;
+  /** e.g. "production": the version the alias points at now */
+  alias?: string;
+  modelVersionId?: string;
+  /** id of the AI interaction event the feedback is about (what logAIInteraction returned) */
+  eventId?: string;
+  /** the application's user id; defaults to the logger's subject for `end_user` feedback */
+  subject?: string;
+  rating?: "up" | "down";
+  /** 0 to 10; keep one scale per model (0–1 or 1–5 stars both fit) */
+  score?: number;
+  /** at most 200 characters */
+  label?: string;
+  /** the right answer; at most 20 000 characters, classified and redacted like any event text */
+  correction?: string;
+  /** at most 5000 characters, classified and redacted like any event text */
+  comment?: string;
+  /** who gave it (default `end_user`) */
+  source?: "end_user" | "annotator" | "automated";
+}
+
+/** What the server answers for stored feedback: 201 `accepted`, or 200 `duplicate` for a resent id. */
+export interface FeedbackResponse {
+  id: string;
+  status: "accepted" | "duplicate";
+  /** false unless the subject consented to ai_training, is not restricted and the event is not excluded */
+  trainingEligible: boolean;
+}
+
+/** sendFeedback never rejects: it resolves with the server's answer or with what went wrong. */
+export type FeedbackResult = ({ ok: true } & FeedbackResponse) | { ok: false; id: string; error: ClearlogError };
+
 /** Every method catches everything: none of them throws into the application. Log calls return
  * the new event's id, or undefined when the event was skipped (reported through onError). */
 export interface Logger {
@@ -109,6 +147,8 @@ export interface Logger {
   /** Logs `session.end` for the current session and clears the session id. */
   endSession(): void;
   setSubject(subjectId: string | undefined): void;
+  /** Sends feedback on a model version at once (not queued), retrying like events; never rejects. */
+  sendFeedback(feedback: Feedback): Promise<FeedbackResult>;
   /** Sends everything queued. Resolves even if the server is down (the events then stay queued). */
   flush(): Promise<void>;
   /** Flushes, stops timers and page listeners; later log calls are ignored. With `timeoutMs`, resolves after at most that long. */

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { FeedbackCharts } from "@/components/models/feedback-charts";
 import { TrainingStatusBadge } from "@/components/models/training-status";
 import { VersionLineage } from "@/components/models/version-lineage";
 import { Badge } from "@/components/ui/badge";
@@ -9,6 +10,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Panel } from "@/components/ui/panel";
 import { requirePageUser } from "@/lib/auth/current-user";
 import { sectionRoles } from "@/lib/auth/roles";
+import { feedbackStats } from "@/lib/training/feedback";
 import { versionDetail } from "@/lib/training/registry";
 
 export const metadata: Metadata = { title: "Model version" };
@@ -18,6 +20,7 @@ export default async function ModelVersionPage({ params }: { params: Promise<{ i
   const { id, versionId } = await params;
   const version = /^[0-9a-f-]{36}$/i.test(versionId) ? await versionDetail(versionId) : null;
   if (!version || version.model.id !== id) notFound();
+  const feedback = await feedbackStats(version.id);
   const metrics = Object.entries(version.metrics as Record<string, number>);
   const parameters = version.parameters as Record<string, unknown>;
   return (
@@ -90,6 +93,12 @@ export default async function ModelVersionPage({ params }: { params: Promise<{ i
         <Panel title="Lineage: trained on">
           <VersionLineage sets={version.lineage} />
         </Panel>
+        <section aria-labelledby="feedback-heading" className="space-y-4">
+          <h2 id="feedback-heading" className="text-lg font-semibold text-slate-900">
+            Feedback, last {feedback.days} days
+          </h2>
+          <FeedbackCharts stats={feedback} />
+        </section>
       </div>
     </>
   );

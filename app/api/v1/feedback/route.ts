@@ -1,0 +1,33 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { env } from "@/lib/env";
+import { SafeError } from "@/lib/errors";
+import { acceptJson, CORS_HEADERS, errorResponse, failure, HttpError, preflight } from "@/lib/ingest/http";
+import type { FeedbackResponse } from "@/lib/sdk/types";
+import { FeedbackRefusedError, recordFeedback } from "@/lib/training/feedback";
+
+export const dynamic = "force-dynamic";
+export const OPTIONS = preflight;
+
+/**
+ * POST one feedback `{ model, version | alias | modelVersionId, rating?, score?, label?, correction?,
+ * comment?, eventId?, subject?, source?, id? }` with a `feedback`-scoped key: 201 accepted, 200 for a
+ * resent id. The body is never logged: it may carry personal data until classified.
+ */
+export async function POST(request: NextRequest) {
+  try {
+    const { body } = await acceptJson(request, "feedback");
+    const maxBytes = env().CLEARLOG_INGEST_MAX_EVENT_BYTES;
+    const size = Buffer.byteLength(JSON.stringify(body) ?? "");
+    if (size > maxBytes) throw new HttpError(413, `Feedback is ${size} bytes; the limit is ${maxBytes} bytes (CLEARLOG_INGEST_MAX_EVENT_BYTES)`);
+    const result = await recordFeedback(body);
+    return NextResponse.json<FeedbackResponse>(result, { status: result.status === "accepted" ? 201 : 200, headers: CORS_HEADERS });
+  } catch (error) {
+    if (error instanceof FeedbackRefusedError) return errorResponse(422, error.message);
+    if (error instanceof SafeError) return errorResponse(error.code === "not_found" ? 404 : 400, error.message);
+    if (error instanceof HttpError) return failure(error, "api/v1/feedback");
+    // Name and SQLSTATE only: a database error's message can quote the values it was given.
+    const code = (error as { code?: unknown } | null)?.code;
+    console.error("[api/v1/feedback] failed:", error instanceof Error ? error.name : "unknown error", typeof code === "string" ? code : "");
+    return errorResponse(500, "Internal error: the feedback was not stored; retry later");
+  }
+}
