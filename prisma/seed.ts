@@ -141,15 +141,28 @@ export async function seedDemoWorkspace(options: { events?: number; now?: Date }
         },
       });
       await tx.modelAlias.create({ data: { modelId: model.id, alias: "production", modelVersionId: version.id } });
+      // Feedback from people without AI training consent is kept for monitoring, not for training.
+      const trains = new Set(settings.filter((c) => c.purpose === "ai_training" && c.granted).map((c) => c.subjectPseudonym));
+      const corrections = [
+        { label: "wrong_policy", correction: "Refunds are processed within 14 days, not 30." },
+        { label: "tone", correction: "Apologise first, then give the tracking link." },
+        { label: "missing_step", correction: "Ask for the order number before escalating to billing." },
+      ];
       await tx.modelFeedback.createMany({
-        data: Array.from({ length: 60 }, (_, i) => ({
-          modelVersionId: version.id,
-          subjectPseudonym: subjects[i % subjects.length]!.pseudonym,
-          rating: rand() < 0.78 ? 1 : -1,
-          score: Math.round(rand() * 100) / 100,
-          source: i % 5 === 0 ? ("annotator" as const) : ("end_user" as const),
-          createdAt: new Date(now.getTime() - Math.floor(rand() * 7 * day)),
-        })),
+        data: Array.from({ length: 60 }, (_, i) => {
+          const subjectPseudonym = subjects[i % subjects.length]!.pseudonym;
+          const annotated = i % 5 === 0;
+          return {
+            modelVersionId: version.id,
+            subjectPseudonym,
+            rating: rand() < 0.78 ? 1 : -1,
+            score: Math.round(rand() * 100) / 100,
+            source: annotated ? ("annotator" as const) : ("end_user" as const),
+            ...(annotated ? corrections[(i / 5) % corrections.length]! : {}),
+            trainingEligible: trains.has(subjectPseudonym),
+            createdAt: new Date(now.getTime() - Math.floor(rand() * 7 * day)),
+          };
+        }),
       });
       await writeAudit({ actor: { type: "system" }, action: "workspace.seed", resourceType: "workspace", outcome: "success", metadata: { events: events.length, subjects: subjects.length } }, tx);
       return { scientistId: scientist.id, versionId: version.id };
