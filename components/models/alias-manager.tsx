@@ -13,6 +13,9 @@ interface Props {
   versions: { id: string; version: string }[];
 }
 
+// inputClass without its full width: these sit in a row.
+const fieldClass = inputClass.replace("w-full", "");
+
 /** Aliases (production, staging, …) each point at one version; moving one is audited. */
 export function AliasManager({ modelId, aliases, versions }: Props) {
   const { pending, error, run } = useActionRunner();
@@ -31,7 +34,7 @@ export function AliasManager({ modelId, aliases, versions }: Props) {
               <span className="text-slate-500">→</span>
               <select
                 aria-label={`Version for ${a.alias}`}
-                className={`${inputClass} mt-0 w-auto`}
+                className={`${fieldClass} mt-0`}
                 value={a.versionId}
                 disabled={pending}
                 onChange={(e) => run(() => setAliasAction({ modelId, alias: a.alias, versionId: e.target.value }))}
@@ -60,7 +63,7 @@ export function AliasManager({ modelId, aliases, versions }: Props) {
           <label htmlFor="alias-name" className="block text-sm font-medium text-slate-700">
             Alias
           </label>
-          <input id="alias-name" className={`${inputClass} w-40`} value={alias} onChange={(e) => setAlias(e.target.value)} list="alias-suggestions" />
+          <input id="alias-name" className={`${fieldClass} w-40`} value={alias} onChange={(e) => setAlias(e.target.value)} list="alias-suggestions" />
           <datalist id="alias-suggestions">
             <option value="production" />
             <option value="staging" />
@@ -71,7 +74,7 @@ export function AliasManager({ modelId, aliases, versions }: Props) {
           <label htmlFor="alias-version" className="block text-sm font-medium text-slate-700">
             Version
           </label>
-          <select id="alias-version" className={`${inputClass} w-36`} value={versionId} onChange={(e) => setVersionId(e.target.value)}>
+          <select id="alias-version" className={`${fieldClass} w-36`} value={versionId} onChange={(e) => setVersionId(e.target.value)}>
             {versions.map((v) => (
               <option key={v.id} value={v.id}>
                 {v.version}
