@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 import { storageState } from "./accounts";
 
 const ADMIN_ONLY = ["/admin", "/admin/api-keys", "/admin/audit", "/admin/privacy-requests", "/admin/consent", "/admin/rules", "/admin/retention"];
-const SCIENTIST_PAGES = ["/admin/logs", "/admin/models"];
+const SCIENTIST_PAGES = ["/admin/logs", "/admin/training", "/admin/models"];
 
 test.describe("strangers", () => {
   test("are sent to the login page from every guarded page", async ({ page }) => {
@@ -24,19 +24,22 @@ test.describe("end users", () => {
       expect(response?.status(), path).toBe(403);
       await expect(page.getByRole("heading", { name: "You do not have access to this page" })).toBeVisible();
     }
+    // Dataset downloads are checked on the server too, before anything is looked up.
+    const download = await page.request.get("/admin/training/00000000-0000-4000-8000-000000000000/files/features.csv");
+    expect(download.status()).toBe(403);
   });
 });
 
 test.describe("data scientists", () => {
   test.use({ storageState: storageState("data_scientist") });
 
-  test("reach models and read-only logs, nothing else", async ({ page }) => {
+  test("reach training data, models and read-only logs, nothing else", async ({ page }) => {
     for (const path of SCIENTIST_PAGES) {
       const response = await page.goto(path);
       expect(response?.status(), path).toBe(200);
     }
     const nav = page.getByRole("navigation", { name: "Console" });
-    await expect(nav.getByRole("link")).toHaveText(["Logs", "Models"]);
+    await expect(nav.getByRole("link")).toHaveText(["Logs", "Training data", "Models"]);
     for (const path of [...ADMIN_ONLY, "/privacy"]) {
       const response = await page.goto(path);
       expect(response?.status(), path).toBe(403);
@@ -53,7 +56,7 @@ test.describe("admins", () => {
       expect(response?.status(), path).toBe(200);
     }
     const nav = page.getByRole("navigation", { name: "Console" });
-    await expect(nav.getByRole("link")).toHaveCount(9);
+    await expect(nav.getByRole("link")).toHaveCount(10);
     const portal = await page.goto("/privacy");
     expect(portal?.status()).toBe(403);
   });

@@ -7,7 +7,7 @@ import { extractionSchema, featureSetIdSchema } from "./extract-schema";
 import { registerModelVersion, removeAlias, setAlias } from "./registry";
 import { registerModelSchema, removeAliasSchema, setAliasSchema } from "./registry-schema";
 
-const roles = sectionRoles("/admin/models");
+const roles = sectionRoles("/admin/training");
 
 export const startExtractionAction = defineAction(
   { name: "feature_set.extract", roles, schema: extractionSchema, resourceType: "feature_set" },

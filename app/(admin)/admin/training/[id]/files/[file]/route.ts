@@ -21,7 +21,7 @@ const STATUS: Partial<Record<SafeError["code"], number>> = { invalid: 400, not_f
  * Data of a stale set is refused with a 409; its manifest stays available.
  */
 export async function GET(_request: Request, { params }: { params: Promise<{ id: string; file: string }> }) {
-  const auth = await routeUser(sectionRoles("/admin/models"));
+  const auth = await routeUser(sectionRoles("/admin/training"));
   if ("response" in auth) return auth.response;
   const actor = { type: "user" as const, id: auth.user.id, role: auth.user.role };
   const { id, file } = await params;
