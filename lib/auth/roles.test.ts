@@ -14,9 +14,9 @@ describe("roles and sections", () => {
     for (const section of CONSOLE_SECTIONS) expect(section.roles).not.toContain("end_user");
   });
 
-  it("lets data scientists reach only logs and models", () => {
+  it("lets data scientists reach only logs, training data and models", () => {
     const theirs = CONSOLE_SECTIONS.filter((s) => s.roles.includes("data_scientist")).map((s) => s.href);
-    expect(theirs).toEqual(["/admin/logs", "/admin/models"]);
+    expect(theirs).toEqual(["/admin/logs", "/admin/training", "/admin/models"]);
   });
 
   it("gives admins every section", () => {
