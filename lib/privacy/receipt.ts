@@ -9,7 +9,7 @@ const TABLE_LABELS: Record<string, string> = {
   subject_exports: "data archives deleted",
   privacy_requests: "requests stripped of your details",
   users: "accounts unlinked from your data",
-  feature_sets: "training sets marked as containing erased data",
+  feature_set_subjects: "training set memberships marked erased",
   subjects: "identity links deleted",
 };
 
@@ -18,6 +18,9 @@ export interface ReceiptSummary {
   lines: { table: string; label: string; count: number }[];
   featureSets: number;
   modelVersions: number;
+  /** ids, for the admin's page (they name no person) */
+  featureSetIds: string[];
+  modelVersionIds: string[];
 }
 
 /** The receipt of a completed erasure request, or null for any other request. */
@@ -31,5 +34,7 @@ export function receiptSummary(type: string, receipt: unknown): ReceiptSummary |
       .sort((a, b) => Object.keys(TABLE_LABELS).indexOf(a.table) - Object.keys(TABLE_LABELS).indexOf(b.table)),
     featureSets: r.featureSets?.length ?? 0,
     modelVersions: r.modelVersions?.length ?? 0,
+    featureSetIds: r.featureSets ?? [],
+    modelVersionIds: r.modelVersions ?? [],
   };
 }

@@ -4,7 +4,7 @@ import { db } from "../db/client";
 import { expectSafeError } from "../test-errors";
 import { extractFeatures } from "./extract";
 import { modelTrainingService } from "./service";
-import { modelVersionsContainingSubject, registerModelVersion, removeAlias, setAlias, trainingDataStatus } from "./registry";
+import { featureSetsOfSubject, modelVersionsContainingSubject, registerModelVersion, removeAlias, setAlias, trainingDataStatus, versionsByIds } from "./registry";
 import { PEOPLE, RANGE, seedPopulation } from "./test-fixtures";
 
 const actor = { type: "system" } as const;
@@ -101,6 +101,9 @@ describe("withdrawal reaches the registry", () => {
       "other-model 1.0.0",
     ]);
     expect(await modelVersionsContainingSubject(PEOPLE.cyd)).toEqual([]);
+    expect((await featureSetsOfSubject(PEOPLE.ada)).sort()).toEqual([behavior, usage].sort());
+    expect(await featureSetsOfSubject(PEOPLE.cyd)).toEqual([]);
+    expect(await versionsByIds([versions[0]!.id])).toEqual([{ versionId: versions[0]!.id, version: "1.0.0", modelId: versions[0]!.modelId, modelName: "churn-predictor" }]);
     expect([...(await trainingDataStatus(ids)).values()]).toEqual([
       { subjects: 2, withdrawnSubjects: 0, staleSets: 0 },
       { subjects: 2, withdrawnSubjects: 0, staleSets: 0 },

@@ -143,6 +143,12 @@ export async function modelVersionsContainingSubject(pseudonym: string) {
     ORDER BY mr.name, mv.created_at DESC`;
 }
 
+/** The feature sets a subject is a member of (withdrawn or not), newest first. */
+export async function featureSetsOfSubject(pseudonym: string): Promise<string[]> {
+  const rows = await db().featureSetSubject.findMany({ where: { subjectPseudonym: pseudonym }, select: { featureSetId: true }, orderBy: { featureSet: { createdAt: "desc" } } });
+  return rows.map((r) => r.featureSetId);
+}
+
 export async function listModels() {
   const models = await db().model.findMany({
     orderBy: { name: "asc" },
@@ -207,3 +213,10 @@ export async function versionDetail(versionId: string) {
   };
 }
 export type VersionDetail = NonNullable<Awaited<ReturnType<typeof versionDetail>>>;
+
+/** Versions by id with their model, for pages that hold only ids (erasure receipts). */
+export async function versionsByIds(ids: string[]) {
+  if (ids.length === 0) return [];
+  const versions = await db().modelVersion.findMany({ where: { id: { in: ids } }, select: { id: true, version: true, model: { select: { id: true, name: true } } } });
+  return versions.map((v) => ({ versionId: v.id, version: v.version, modelId: v.model.id, modelName: v.model.name }));
+}

@@ -7,6 +7,7 @@ import { RetryJobButton } from "@/components/privacy-requests/retry-job-button";
 import { RequestActionsPanel } from "@/components/privacy-requests/request-actions-panel";
 import { StatusBadge } from "@/components/privacy-requests/status-badge";
 import { Timeline } from "@/components/privacy-requests/timeline";
+import { TrainingImpact } from "@/components/privacy-requests/training-impact";
 import { formatDateTime } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { Panel } from "@/components/ui/panel";
@@ -15,6 +16,7 @@ import { sectionRoles } from "@/lib/auth/roles";
 import { receiptSummary } from "@/lib/privacy/receipt";
 import { isOverdue, OPEN_STATUSES, REQUEST_TYPE_LABELS } from "@/lib/privacy/request-rules";
 import { requestDetail } from "@/lib/privacy/requests";
+import { featureSetsOfSubject, modelVersionsContainingSubject, versionsByIds } from "@/lib/training/registry";
 
 export const metadata: Metadata = { title: "Privacy request" };
 
@@ -26,6 +28,12 @@ export default async function PrivacyRequestPage({ params }: { params: Promise<{
   const overdue = isOverdue(request);
   const job = request.jobs[0];
   const receipt = receiptSummary(request.type, request.receipt);
+  const pseudonym = request.subjectPseudonym;
+  const training = receipt
+    ? { versions: await versionsByIds(receipt.modelVersionIds), featureSetIds: receipt.featureSetIds }
+    : pseudonym
+      ? { versions: await modelVersionsContainingSubject(pseudonym), featureSetIds: await featureSetsOfSubject(pseudonym) }
+      : { versions: [], featureSetIds: [] };
   return (
     <>
       <Link href="/admin/privacy-requests" className="text-sm text-brand-600 hover:underline">
@@ -67,6 +75,9 @@ export default async function PrivacyRequestPage({ params }: { params: Promise<{
               <ErasureReceipt receipt={receipt} />
             </div>
           )}
+        </Panel>
+        <Panel title="Training data">
+          <TrainingImpact versions={training.versions} featureSetIds={training.featureSetIds} erased={Boolean(receipt)} />
         </Panel>
       </div>
     </>
