@@ -32,10 +32,12 @@ const SHORT_REASON: Record<ExclusionReason, string> = {
 export default async function FeatureSetPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requirePageUser(sectionRoles("/admin/training"));
   const { id } = await params;
-  const set = /^[0-9a-f-]{36}$/i.test(id) ? await featureSetDetail(id) : null;
+  let set = /^[0-9a-f-]{36}$/i.test(id) ? await featureSetDetail(id) : null;
   if (!set) notFound();
+  const job = set.job && (set.status === "building" || set.status === "failed") ? await jobViewFor(set.job.id, user) : null;
+  // The job may have sealed the set between the two reads: read it again rather than show it unfinished.
+  if (job?.status === "succeeded") set = (await featureSetDetail(id)) ?? set;
   const definition = FEATURE_DEFINITIONS[set.featureType];
-  const job = set.job && set.status !== "ready" && set.status !== "stale" ? await jobViewFor(set.job.id, user) : null;
   const reasons = Object.entries(set.exclusions).filter(([, n]) => (n ?? 0) > 0) as [ExclusionReason, number][];
   const complete = set.status === "ready" || set.status === "stale";
 
@@ -46,7 +48,7 @@ export default async function FeatureSetPage({ params }: { params: Promise<{ id:
       </Link>
       <PageHeader title={`${definition.label}, ${formatRange(set.startDate, set.endDate)}`} description={definition.summary} actions={<FeatureSetStatusBadge status={set.status} />} />
       <div className="space-y-6">
-        {job && (
+        {job && (set.status === "building" || set.status === "failed") && (
           <Panel title="Extraction">
             <JobProgress initial={job} label="Extracting features" />
           </Panel>
