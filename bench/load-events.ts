@@ -34,6 +34,8 @@ export interface EventText {
   classification: string;
   categories: string;
   payload: string;
+  /** whether ingest marked the event training_excluded (default false) */
+  trainingExcluded?: string;
 }
 
 export const ERASURE_TEXT: EventText = {
@@ -159,7 +161,7 @@ export function eventsSql(text: EventText = ERASURE_TEXT, table = "system_logs")
 INSERT INTO ${table} (event_id, occurred_at, received_at, type, severity, name, message, component, subject_pseudonym, session_id,
   classification, categories, purpose, gen_ai_provider_name, gen_ai_request_model, gen_ai_operation_name, gen_ai_conversation_id,
   gen_ai_usage_input_tokens, gen_ai_usage_output_tokens, gen_ai_latency_ms, gen_ai_cost_usd, http_request_method, http_route,
-  http_response_status_code, http_duration_ms, http_request_size, http_response_size, error_type, error_fingerprint, payload)
+  http_response_status_code, http_duration_ms, http_request_size, http_response_size, error_type, error_fingerprint, payload, training_excluded)
 SELECT
   gen_random_uuid()::text, ts, ts + (r3 * 2000) * interval '1 millisecond', t::"EventType",
   (CASE t WHEN 'error' THEN CASE WHEN r2 < 0.1 THEN 'fatal' ELSE 'error' END
@@ -190,7 +192,8 @@ SELECT
   CASE WHEN t = 'api_request' THEN 400 + floor(r4 * 8000)::int END,
   CASE WHEN t = 'error' THEN error_type END,
   CASE WHEN t = 'error' THEN md5(error_type || ':reports.js:' || floor(r3 * 40)::int) END,
-  ${text.payload}
+  ${text.payload},
+  ${text.trainingExcluded ?? "false"}
 FROM (
   SELECT g.*,
     CASE WHEN r < 0.40 THEN 'user_action' WHEN r < 0.55 THEN 'ai_interaction' WHEN r < 0.85 THEN 'api_request' WHEN r < 0.93 THEN 'error' ELSE 'system' END AS t,
@@ -215,7 +218,7 @@ export interface LoadOptions {
   from: Date;
   /** the rows are spread evenly over (from, from + spanMs] */
   spanMs: number;
-  /** every heavyEvery-th event belongs to a heavy subject (> events: none) */
+  /** every heavyEvery-th event belongs to a heavy subject (> 2 × events: none; up to that, event heavyEvery / 2 still does) */
   heavyEvery: number;
   text?: EventText;
   table?: string;
