@@ -27,8 +27,8 @@ export function DataExportPanel({ running, ready, linked }: { running: JobView |
   return (
     <div className="space-y-4">
       <p className="text-sm text-slate-600">
-        One JSON file with everything we hold about you: your events, sessions, consent choices and their history, your requests and the feedback you
-        gave. It stays available for 7 days.
+        One JSON file with everything we hold about you: your events, sessions, consent choices and their history, your requests, the feedback you
+        gave, and the training sets that included you, with the models trained on them. It stays available for 7 days.
       </p>
       <FormError message={error} />
       {running ? (

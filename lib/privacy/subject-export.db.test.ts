@@ -58,6 +58,7 @@ interface Archive {
   consent: { current: Record<string, unknown>[]; history: Record<string, unknown>[] };
   requests: Record<string, unknown>[];
   feedback: Record<string, unknown>[];
+  training: { featureSets: Record<string, unknown>[]; features: Record<string, unknown>[] };
 }
 
 async function archiveOf(exportId: string, requesterId: string): Promise<{ archive: Archive; text: string }> {
@@ -85,6 +86,14 @@ describe("subject export", () => {
     const version = await db().modelVersion.create({ data: { modelId: model.id, version: "1.4.0" } });
     await db().modelFeedback.create({ data: { modelVersionId: version.id, subjectPseudonym: me.pseudonym, rating: 1, comment: "spot on", source: "end_user" } });
     await db().modelFeedback.create({ data: { modelVersionId: version.id, subjectPseudonym: other.pseudonym, rating: -1, comment: "other person's", source: "end_user" } });
+    const set = await db().featureSet.create({
+      data: {
+        featureType: "user_behavior", startDate: new Date("2026-01-01T00:00:00Z"), endDate: new Date("2026-02-01T00:00:00Z"), definitionVersion: 1, completedAt: new Date(),
+        subjects: { create: [{ subjectPseudonym: me.pseudonym }, { subjectPseudonym: other.pseudonym }] },
+        features: { create: [{ entityKey: me.pseudonym, subjectPseudonym: me.pseudonym, features: { events: 12 } }, { entityKey: other.pseudonym, subjectPseudonym: other.pseudonym, features: { events: 99 } }] },
+      },
+    });
+    await db().modelVersionFeatureSet.create({ data: { modelVersionId: version.id, featureSetId: set.id } });
 
     const queued = await startSelfServiceExport(me.requester, me.actor);
     expect(queued).toMatchObject({ kind: "subject_export", status: "queued", requestedById: me.userId, attempts: 0 });
@@ -96,7 +105,7 @@ describe("subject export", () => {
     expect(job.stage).toBe("done");
     expect(job.finishedAt).toBeInstanceOf(Date);
     const result = job.result as { exportId: string; counts: Record<string, number>; byteSize: number; expiresAt: string };
-    const counts = { events: COUNT, sessions: 1, consentHistory: 3, requests: 1, feedback: 1 };
+    const counts = { events: COUNT, sessions: 1, consentHistory: 3, requests: 1, feedback: 1, trainingSets: 1 };
     expect(result.counts).toEqual(counts);
 
     const stored = await db().subjectExport.findUniqueOrThrow({ where: { id: result.exportId } });
@@ -158,6 +167,11 @@ describe("subject export", () => {
     expect(archive.requests.map((r) => [r.id, r.type])).toEqual([[requestId, "access"]]);
     expect((archive.requests[0]!.events as unknown[]).length).toBe(2);
     expect(archive.feedback).toEqual([expect.objectContaining({ rating: 1, comment: "spot on", source: "end_user", modelVersion: { version: "1.4.0", model: { name: model.name } } })]);
+    // The training set that included them, the model trained on it, and their row only.
+    expect(archive.training.featureSets).toEqual([
+      { id: set.id, featureType: "user_behavior", range: { start: "2026-01-01T00:00:00.000Z", end: "2026-02-01T00:00:00.000Z" }, extractedAt: set.completedAt!.toISOString(), withdrawnAt: null, withdrawal: null, models: [`${model.name} 1.4.0`] },
+    ]);
+    expect(archive.training.features).toEqual([expect.objectContaining({ featureSetId: set.id, features: { events: 12 } })]);
 
     // Only the requester can download it.
     expect(await exportArchiveFor(result.exportId, other.userId)).toBeNull();
@@ -208,7 +222,7 @@ describe("subject export", () => {
     const job = await runJob((await startSelfServiceExport(me.requester, me.actor)).id);
     expect(job).toMatchObject({ status: "succeeded", processed: 0, total: 0 });
     const result = job.result as { exportId: string; counts: Record<string, number> };
-    expect(result.counts).toEqual({ events: 0, sessions: 0, consentHistory: 0, requests: 1, feedback: 0 });
+    expect(result.counts).toEqual({ events: 0, sessions: 0, consentHistory: 0, requests: 1, feedback: 0, trainingSets: 0 });
     const { archive } = await archiveOf(result.exportId, me.userId);
     expect(archive.format).toBe(EXPORT_FORMAT);
     expect(archive.subject).toEqual({ id: null, pseudonym: me.pseudonym, restricted: false });
@@ -241,7 +255,7 @@ describe("subject export", () => {
     const completed = await db().privacyRequest.findUniqueOrThrow({ where: { id: request.id } });
     expect(completed.status).toBe("completed");
     const exportId = (done.result as { exportId: string }).exportId;
-    expect(completed.receipt).toEqual({ exportId, counts: { events: 7, sessions: 0, consentHistory: 0, requests: 1, feedback: 0 } });
+    expect(completed.receipt).toEqual({ exportId, counts: { events: 7, sessions: 0, consentHistory: 0, requests: 1, feedback: 0, trainingSets: 0 } });
     const { archive } = await archiveOf(exportId, me.userId);
     expect(archive.events).toHaveLength(7);
     expect(archive.requests[0]).toMatchObject({ id: request.id, details: "Everything please" });

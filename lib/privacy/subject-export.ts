@@ -72,7 +72,7 @@ export async function buildSubjectExport(job: JobRecord, progress: Progress) {
   }
   await progress(events, Math.max(total, events), "sessions, consent, requests and feedback");
 
-  const [sessions, consent, history, requests, feedback] = await Promise.all([
+  const [sessions, consent, history, requests, feedback, trainingSets, trainingRows] = await Promise.all([
     db().loggingSession.findMany({ where: { subjectPseudonym: pseudonym }, orderBy: { firstSeenAt: "asc" }, omit: { subjectPseudonym: true } }),
     consentFor(pseudonym),
     db().consentHistory.findMany({ where: { subjectPseudonym: pseudonym }, orderBy: [{ recordedAt: "asc" }, { id: "asc" }], omit: { subjectPseudonym: true } }),
@@ -86,13 +86,38 @@ export async function buildSubjectExport(job: JobRecord, progress: Progress) {
       orderBy: { createdAt: "asc" },
       select: { eventId: true, rating: true, score: true, label: true, correction: true, comment: true, source: true, createdAt: true, modelVersion: { select: { version: true, model: { select: { name: true } } } } },
     }),
+    // The training sets that included the person, the model versions trained on them, and their rows.
+    db().featureSetSubject.findMany({
+      where: { subjectPseudonym: pseudonym },
+      orderBy: { featureSet: { createdAt: "asc" } },
+      select: {
+        withdrawnAt: true,
+        withdrawal: true,
+        featureSet: {
+          select: { id: true, featureType: true, startDate: true, endDate: true, completedAt: true, modelVersions: { select: { modelVersion: { select: { version: true, model: { select: { name: true } } } } } } },
+        },
+      },
+    }),
+    db().extractedFeature.findMany({ where: { subjectPseudonym: pseudonym }, orderBy: { createdAt: "asc" }, select: { featureSetId: true, features: true, createdAt: true } }),
   ]);
+  const training = {
+    featureSets: trainingSets.map(({ featureSet: s, withdrawnAt, withdrawal }) => ({
+      id: s.id,
+      featureType: s.featureType,
+      range: { start: s.startDate, end: s.endDate },
+      extractedAt: s.completedAt,
+      withdrawnAt,
+      withdrawal,
+      models: s.modelVersions.map((l) => `${l.modelVersion.model.name} ${l.modelVersion.version}`),
+    })),
+    features: trainingRows,
+  };
   const json = (v: unknown) => JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? x.toString() : x));
   await out.write(`],"sessions":${json(sessions)},"consent":{"current":${json(consent.map((c) => ({ purpose: c.purpose, name: c.name, granted: c.granted, method: c.method, noticeVersion: c.noticeVersion, updatedAt: c.updatedAt })))},"history":${json(history)}},`);
-  await out.write(`"requests":${json(requests)},"feedback":${json(feedback)}}`);
+  await out.write(`"requests":${json(requests)},"feedback":${json(feedback)},"training":${json(training)}}`);
   const archive = await out.finish();
 
-  const counts: ExportCounts = { events, sessions: sessions.length, consentHistory: history.length, requests: requests.length, feedback: feedback.length };
+  const counts: ExportCounts = { events, sessions: sessions.length, consentHistory: history.length, requests: requests.length, feedback: feedback.length, trainingSets: trainingSets.length };
   const expiresAt = new Date(generatedAt.getTime() + EXPORT_DAYS * 86_400_000);
   const saved = await db().$transaction(async (tx) => {
     await tx.subjectExport.deleteMany({ where: { jobId: job.id } });
