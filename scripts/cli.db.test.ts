@@ -7,6 +7,8 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyPassword } from "../lib/auth/password";
+import { ensureLogPartitions } from "../lib/db/partitions";
+import { pseudonymFor } from "../lib/privacy/pseudonym";
 import { childEnv, databaseUrlFromEnv } from "../lib/env";
 
 // The real operator CLI, run as `npm run cli` runs it, against this file's own database. The child
@@ -221,6 +223,35 @@ describe("operator CLI", { timeout: 120_000 }, () => {
     const bare = await cli();
     expect(bare.code).toBe(2);
     expect(bare.stdout).toContain("Usage: npm run cli");
+  });
+
+  it("features:extract extracts a consent-clean set; subject:models names the versions trained on a person, never the person", async () => {
+    const pseudonym = pseudonymFor("cli-person", SECRET);
+    await query(`INSERT INTO subjects (id, external_id, pseudonym) VALUES (gen_random_uuid(), 'cli-person', $1)`, [pseudonym]);
+    await query(
+      `INSERT INTO consent_settings (id, subject_pseudonym, purpose, granted, method, notice_version) VALUES (gen_random_uuid(), $1, 'ai_training', true, 'explicit', '1')`,
+      [pseudonym],
+    );
+    await ensureLogPartitions(client, new Date("2020-06-02T00:00:00Z"), new Date("2020-06-02T00:00:00Z"));
+    await query(`INSERT INTO system_logs (event_id, occurred_at, type, name, subject_pseudonym) VALUES ('cli-e1', '2020-06-02T10:00:00Z', 'user_action', 'search', $1)`, [pseudonym]);
+
+    const run = await cli("features:extract", "--type", "user_behavior", "--start", "2020-06-01", "--end", "2020-06-08");
+    expect(run.code, run.stderr).toBe(0);
+    const setId = /^Feature set ([0-9a-f-]{36}): 1 rows, 1 subjects included$/m.exec(run.stdout)?.[1];
+    expect(setId, run.stdout).toBeDefined();
+    expect(run.stdout).toMatch(/^digest sha256:[0-9a-f]{64}$/m);
+
+    const [model] = await query<{ id: string }>(`INSERT INTO model_registry (id, name, model_type) VALUES (gen_random_uuid(), 'cli-model', 'classifier') RETURNING id`);
+    const [version] = await query<{ id: string }>(`INSERT INTO model_versions (id, model_id, version) VALUES (gen_random_uuid(), $1, '1.0.0') RETURNING id`, [model!.id]);
+    await query(`INSERT INTO model_version_feature_sets (model_version_id, feature_set_id) VALUES ($1, $2)`, [version!.id, setId]);
+    const models = await cli("subject:models", "--subject", "cli-person");
+    expect(models.code, models.stderr).toBe(0);
+    expect(models.stdout.trim()).toBe(`cli-model 1.0.0\tfeature set ${setId}`);
+    expect(models.stdout + models.stderr).not.toContain("cli-person");
+    expect((await cli("subject:models", "--subject", "nobody")).stdout.trim()).toBe("No model version was trained on this person's data.");
+
+    expectCleanError(await cli("features:extract", "--type", "everything", "--start", "2020-06-01", "--end", "2020-06-08"), 2, /--type must be one of user_behavior, ai_usage, error_patterns/);
+    expectCleanError(await cli("features:extract", "--type", "ai_usage", "--start", "2020-06-08", "--end", "2020-06-01"), 1, /endDate must be after startDate/);
   });
 
   it("an invalid CLEARLOG_SECRET is one line, exit 1, without a stack trace", async () => {

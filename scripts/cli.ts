@@ -11,6 +11,10 @@ import { ensureUpcomingPartitions } from "../lib/db/partitions";
 import { EnvError } from "../lib/env";
 import { SafeError } from "../lib/errors";
 import { rekeyPseudonyms } from "../lib/privacy/key-rotation";
+import { pseudonymFor } from "../lib/privacy/pseudonym";
+import { FEATURE_TYPES, type FeatureTypeName } from "../lib/training/definitions";
+import { extractFeatures } from "../lib/training/extract";
+import { modelVersionsContainingSubject } from "../lib/training/registry";
 import { seedDemoWorkspace } from "../prisma/seed";
 import { ensureSecret, resolveDatabase, StartupError, pointAtDatabase, type DatabaseTarget } from "./database-target";
 
@@ -29,6 +33,11 @@ Commands:
   api-key:revoke --prefix clk_xxxxxxxx      revoke a key
   pseudonyms:rekey                          after changing CLEARLOG_SECRET: rewrite every pseudonym
                                             with the new key (stop the app first; docs/privacy.md)
+  features:extract --type T --start D --end D
+                                            extract a feature set (user_behavior, ai_usage, error_patterns)
+                                            over [start, end); prints its id, counts and digest
+  subject:models --subject ID               the model versions trained on a person's data (their
+                                            application id), and whether they withdrew since
 
 Roles: ${ROLES.join(", ")}. Scopes: ingest, consent, feedback.`;
 
@@ -108,6 +117,23 @@ async function run(command: string, values: Record<string, string | undefined>):
       await writeAudit({ actor, action: "pseudonyms.rekey", resourceType: "subject", outcome: "success", metadata: { subjects: report.subjects, ...report.tables } });
       return;
     }
+    case "features:extract": {
+      const type = required(values, "type");
+      if (!(FEATURE_TYPES as readonly string[]).includes(type)) throw new UsageError(`--type must be one of ${FEATURE_TYPES.join(", ")}`);
+      const { featureSetId } = await extractFeatures(type as FeatureTypeName, { startDate: required(values, "start"), endDate: required(values, "end") }, { actor });
+      const set = await database().prisma.featureSet.findUniqueOrThrow({ where: { id: featureSetId } });
+      const excluded = Object.entries(set.exclusions as Record<string, number>).map(([reason, n]) => `${reason} ${n}`);
+      console.log(`Feature set ${set.id}: ${set.rowCount} rows, ${set.subjectCount} subjects included${excluded.length ? `; excluded: ${excluded.join(", ")}` : ""}`);
+      console.log(`digest sha256:${set.digest}`);
+      return;
+    }
+    case "subject:models": {
+      // The application id is turned into its pseudonym here and never printed.
+      const versions = await modelVersionsContainingSubject(pseudonymFor(required(values, "subject")));
+      if (versions.length === 0) console.log("No model version was trained on this person's data.");
+      for (const v of versions) console.log(`${v.modelName} ${v.version}\tfeature set ${v.featureSetId}${v.withdrawn ? "\twithdrawn since" : ""}`);
+      return;
+    }
     default:
       throw new UsageError(`Unknown command "${command}"`);
   }
@@ -123,6 +149,10 @@ async function main(): Promise<number> {
       password: { type: "string" },
       scopes: { type: "string" },
       prefix: { type: "string" },
+      type: { type: "string" },
+      start: { type: "string" },
+      end: { type: "string" },
+      subject: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
