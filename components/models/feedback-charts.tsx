@@ -10,7 +10,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { formatDateTime } from "@/components/ui/format";
 import { Panel } from "@/components/ui/panel";
 import { Table } from "@/components/ui/table";
-import type { FeedbackStats, LatestFeedback } from "@/lib/training/feedback";
+import type { FeedbackStats, LatestFeedback } from "@/lib/training/feedback-stats";
 
 // Feedback on one model version: volume and thumbs per day with the mean score, the score
 // distribution, and the newest corrections. Text is shown as stored (already redacted at intake).

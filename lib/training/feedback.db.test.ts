@@ -10,7 +10,8 @@ import { database, db } from "../db/client";
 import { ingestEvents } from "../ingest/ingest";
 import { ensureSubject, pseudonymFor } from "../privacy/pseudonym";
 import { errorOf, expectSafeError } from "../test-errors";
-import { feedbackStats, FeedbackRefusedError, recordFeedback } from "./feedback";
+import { FeedbackRefusedError, recordFeedback } from "./feedback";
+import { feedbackStats } from "./feedback-stats";
 
 // Feedback intake and its statistics on a real database, and the route over real HTTP.
 let server: http.Server;

@@ -10,7 +10,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Panel } from "@/components/ui/panel";
 import { requirePageUser } from "@/lib/auth/current-user";
 import { sectionRoles } from "@/lib/auth/roles";
-import { feedbackStats } from "@/lib/training/feedback";
+import { feedbackStats } from "@/lib/training/feedback-stats";
 import { versionDetail } from "@/lib/training/registry";
 
 export const metadata: Metadata = { title: "Model version" };
