@@ -7,7 +7,7 @@ import { FormError } from "@/components/ui/form-error";
 import { rebuildFeatureSetAction } from "@/lib/training/training-actions";
 
 /** One click: the same definition and range, extracted again with consent as it is now. */
-export function RebuildButton({ id, variant = "primary" }: { id: string; variant?: "primary" | "secondary" }) {
+export function RebuildButton({ id, label = "Rebuild without them" }: { id: string; label?: string }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
@@ -21,8 +21,8 @@ export function RebuildButton({ id, variant = "primary" }: { id: string; variant
   return (
     <div className="space-y-2">
       <FormError message={error} />
-      <Button variant={variant} onClick={rebuild} disabled={pending}>
-        {pending ? "Starting…" : "Rebuild without them"}
+      <Button onClick={rebuild} disabled={pending}>
+        {pending ? "Starting…" : label}
       </Button>
     </div>
   );

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "../db/client";
 import { runJob } from "../jobs/worker";
 import { expectSafeError } from "../test-errors";
-import { extractFeatures, rebuildFeatureSet, startExtraction } from "./extract";
+import { deleteFeatureSet, extractFeatures, rebuildFeatureSet, startExtraction } from "./extract";
 import { PEOPLE, RANGE, seedPopulation } from "./test-fixtures";
 
 const features = async (featureSetId: string) =>
@@ -113,5 +113,38 @@ describe("extraction as a job", () => {
     await runJob(jobId);
     expect(await members(featureSetId)).toEqual([PEOPLE.ada, PEOPLE.bob]);
     expect(Object.keys(await features(featureSetId)).sort()).toEqual([PEOPLE.ada, PEOPLE.bob]);
+  });
+});
+
+describe("deleting a feature set", () => {
+  const actor = { type: "system" } as const;
+
+  it("deletes a set no model was trained on, with its rows and members, audited", async () => {
+    const { featureSetId } = await extractFeatures("user_behavior", RANGE);
+    await deleteFeatureSet(featureSetId, actor);
+    expect(await db().featureSet.count({ where: { id: featureSetId } })).toBe(0);
+    expect(await db().extractedFeature.count({ where: { featureSetId } })).toBe(0);
+    expect(await db().featureSetSubject.count({ where: { featureSetId } })).toBe(0);
+    expect(await db().auditLog.findFirst({ where: { action: "feature_set.delete", resourceId: featureSetId } })).toMatchObject({ metadata: { featureType: "user_behavior", rows: 2 } });
+  });
+
+  it("keeps a set a model version was trained on, and one still being extracted", async () => {
+    const { featureSetId } = await extractFeatures("ai_usage", RANGE);
+    const model = await db().model.create({ data: { name: "delete-test", modelType: "classifier", versions: { create: { version: "1.0.0" } } }, include: { versions: true } });
+    await db().modelVersionFeatureSet.create({ data: { modelVersionId: model.versions[0]!.id, featureSetId } });
+    await expectSafeError(deleteFeatureSet(featureSetId, actor), "conflict", "Model versions were trained on this set: it stays as their lineage.");
+    const building = await startExtraction({ featureType: "ai_usage", ...RANGE }, actor);
+    await expectSafeError(deleteFeatureSet(building.featureSetId, actor), "conflict", "This feature set is still being extracted.");
+    await expectSafeError(rebuildFeatureSet(building.featureSetId, actor), "conflict", "This feature set is still being extracted.");
+    expect(await db().featureSet.count({ where: { id: { in: [featureSetId, building.featureSetId] } } })).toBe(2);
+  });
+
+  it("a failed extraction can be extracted again (not linked as a rebuild) or deleted", async () => {
+    const failed = await startExtraction({ featureType: "error_patterns", ...RANGE }, actor);
+    await db().job.update({ where: { id: failed.jobId }, data: { status: "failed", error: "The job failed unexpectedly" } });
+    const again = await rebuildFeatureSet(failed.featureSetId, actor);
+    expect((await db().featureSet.findUniqueOrThrow({ where: { id: again.featureSetId } })).rebuiltFromId).toBeNull();
+    await deleteFeatureSet(failed.featureSetId, actor);
+    expect(await db().featureSet.count({ where: { id: failed.featureSetId } })).toBe(0);
   });
 });

@@ -146,11 +146,31 @@ export async function startExtraction(input: ExtractionInput, actor: Actor, rebu
   return { jobId: job.id, featureSetId: set.id };
 }
 
-/** One click: the same definition and range, extracted again with consent as it is now. */
+/**
+ * One click: the same definition and range, extracted again with consent as it is now. A set whose
+ * extraction failed is extracted again the same way (the new set is not linked to it).
+ */
 export async function rebuildFeatureSet(id: string, actor: Actor) {
-  const set = await db().featureSet.findUnique({ where: { id } });
-  if (!set?.completedAt) throw new SafeError("Only a completed feature set can be rebuilt.", set ? "conflict" : "not_found");
-  return startExtraction({ featureType: set.featureType, startDate: set.startDate, endDate: set.endDate }, actor, set.id);
+  const set = await db().featureSet.findUnique({ where: { id }, include: { job: { select: { status: true } } } });
+  if (!set) throw new SafeError("That feature set does not exist.", "not_found");
+  const failed = !set.completedAt && set.job?.status === "failed";
+  if (!set.completedAt && !failed) throw new SafeError("This feature set is still being extracted.", "conflict");
+  return startExtraction({ featureType: set.featureType, startDate: set.startDate, endDate: set.endDate }, actor, failed ? undefined : set.id);
+}
+
+/**
+ * Deletes a set no model version was trained on (its rows and membership go with it): data kept for
+ * training that nothing uses is data to let go. Sets with models stay as their lineage.
+ */
+export async function deleteFeatureSet(id: string, actor: Actor): Promise<void> {
+  await db().$transaction(async (tx) => {
+    const set = await tx.featureSet.findUnique({ where: { id }, include: { _count: { select: { modelVersions: true } }, job: { select: { status: true } } } });
+    if (!set) throw new SafeError("That feature set does not exist.", "not_found");
+    if (set._count.modelVersions > 0) throw new SafeError("Model versions were trained on this set: it stays as their lineage.", "conflict");
+    if (!set.completedAt && set.job?.status !== "failed") throw new SafeError("This feature set is still being extracted.", "conflict");
+    await tx.featureSet.delete({ where: { id } });
+    await writeAudit({ actor, action: "feature_set.delete", resourceType: "feature_set", resourceId: id, outcome: "success", metadata: { featureType: set.featureType, rows: set.rowCount } }, tx);
+  });
 }
 
 export async function featureExtractionJob(job: JobRecord, progress: Progress): Promise<ExtractionResult> {

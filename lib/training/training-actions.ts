@@ -2,7 +2,7 @@
 
 import { defineAction } from "../auth/define-action";
 import { sectionRoles } from "../auth/roles";
-import { rebuildFeatureSet, startExtraction } from "./extract";
+import { deleteFeatureSet, rebuildFeatureSet, startExtraction } from "./extract";
 import { extractionSchema, featureSetIdSchema } from "./extract-schema";
 import { registerModelVersion, removeAlias, setAlias } from "./registry";
 import { registerModelSchema, removeAliasSchema, setAliasSchema } from "./registry-schema";
@@ -17,6 +17,14 @@ export const startExtractionAction = defineAction(
 export const rebuildFeatureSetAction = defineAction(
   { name: "feature_set.rebuild", roles, schema: featureSetIdSchema, resourceType: "feature_set" },
   async ({ id }, { actor }) => rebuildFeatureSet(id, actor),
+);
+
+export const deleteFeatureSetAction = defineAction(
+  { name: "feature_set.delete", roles, schema: featureSetIdSchema, resourceType: "feature_set" },
+  async ({ id }, { actor }) => {
+    await deleteFeatureSet(id, actor);
+    return id;
+  },
 );
 
 export const registerModelAction = defineAction(

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { JobProgress } from "@/components/jobs/job-progress";
+import { DeleteSetButton } from "@/components/training/delete-set-button";
 import { FeatureSetDownloads } from "@/components/training/downloads";
 import { ExclusionsChart } from "@/components/training/exclusions-chart";
 import { FeaturesPreview } from "@/components/training/features-preview";
@@ -51,6 +52,12 @@ export default async function FeatureSetPage({ params }: { params: Promise<{ id:
         {job && (set.status === "building" || set.status === "failed") && (
           <Panel title="Extraction">
             <JobProgress initial={job} label="Extracting features" />
+            {set.status === "failed" && (
+              <div className="mt-4 flex flex-wrap gap-3">
+                <RebuildButton id={set.id} label="Extract again" />
+                <DeleteSetButton id={set.id} />
+              </div>
+            )}
           </Panel>
         )}
         {set.status === "stale" && (
@@ -108,9 +115,13 @@ export default async function FeatureSetPage({ params }: { params: Promise<{ id:
         {complete && (
           <Panel title="Models trained on this set">
             {set.models.length === 0 ? (
-              <p className="text-sm text-slate-600">
-                None yet. <Link href={`/admin/models?featureSet=${set.id}`} className="text-brand-700 hover:underline">Register a model version</Link> trained on it.
-              </p>
+              <div className="flex flex-wrap items-center justify-between gap-4">
+                <p className="text-sm text-slate-600">
+                  None yet. <Link href={`/admin/models?featureSet=${set.id}`} className="text-brand-700 hover:underline">Register a model version</Link> trained on it, or
+                  delete the set if nothing will be: training data nobody uses is data to let go.
+                </p>
+                <DeleteSetButton id={set.id} />
+              </div>
             ) : (
               <ul className="space-y-1 text-sm">
                 {set.models.map((m) => (
