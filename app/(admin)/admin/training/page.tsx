@@ -9,9 +9,11 @@ import { listFeatureSets } from "@/lib/training/feature-sets";
 
 export const metadata: Metadata = { title: "Training data" };
 
+const SHOWN = 50;
+
 export default async function TrainingPage() {
   await requirePageUser(sectionRoles("/admin/training"));
-  const sets = await listFeatureSets();
+  const sets = await listFeatureSets(SHOWN);
   return (
     <>
       <PageHeader
@@ -22,7 +24,7 @@ export default async function TrainingPage() {
         <Panel title="Extract features">
           <ExtractForm today={new Date().toISOString().slice(0, 10)} />
         </Panel>
-        <Panel title="Feature sets">
+        <Panel title={sets.length === SHOWN ? `Feature sets (the latest ${SHOWN})` : "Feature sets"}>
           <FeatureSetsTable sets={sets} />
         </Panel>
       </div>
