@@ -5,7 +5,7 @@ import type { Classification, RuleAction } from "../db/generated/enums";
 import { env } from "../env";
 import { wireEventSchema } from "../ingest/event-schema";
 import { toStorable, withFingerprint } from "../ingest/normalize";
-import { pseudonymize } from "../privacy/anonymize";
+import { hashToken } from "../privacy/anonymize";
 import { compileRule, type CompiledRule } from "./compiled-rule";
 import { classifyEvent } from "./engine";
 import { checkRegexRuntime } from "./regex-safety-runtime";
@@ -137,6 +137,6 @@ export async function testSampleEvent(input: TestEventInput, now = new Date()): 
   // A throwaway key: tokens look as they would, equal values still match each other, but the
   // tester cannot be used to compute the token of a guessed value and look for it in stored events.
   const key = randomBytes(32).toString("hex");
-  const result = runTester(input.sample, rules, { now, hash: (value) => pseudonymize("hash", value, key).slice(0, 12), maxAgeDays: env().CLEARLOG_INGEST_MAX_AGE_DAYS });
+  const result = runTester(input.sample, rules, { now, hash: hashToken(key), maxAgeDays: env().CLEARLOG_INGEST_MAX_AGE_DAYS });
   return result.kind === "invalid" ? result : { ...result, notes: [...notes, ...result.notes] };
 }

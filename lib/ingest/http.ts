@@ -40,9 +40,19 @@ export function requestIp(request: Request): string | null {
   return request.headers.get("x-forwarded-for") ?? request.headers.get("x-real-ip");
 }
 
-async function readBody(request: Request, maxBytes: number): Promise<string> {
+/** How large a body an endpoint reads, and how its 413 names the limit. */
+export interface BodyLimit {
+  bytes: number;
+  message: string;
+}
+
+const batchLimit = (): BodyLimit => {
+  const bytes = env().CLEARLOG_INGEST_MAX_BATCH_BYTES;
+  return { bytes, message: `Request body exceeds the ${bytes}-byte batch limit (CLEARLOG_INGEST_MAX_BATCH_BYTES); send smaller batches` };
+};
+
+async function readBody(request: Request, { bytes: maxBytes, message: limitMessage }: BodyLimit): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? "NaN");
-  const limitMessage = `Request body exceeds the ${maxBytes}-byte batch limit (CLEARLOG_INGEST_MAX_BATCH_BYTES); send smaller batches`;
   if (declared > maxBytes) throw new HttpError(413, limitMessage);
   if (!request.body) return "";
   const reader = request.body.getReader();
@@ -67,7 +77,7 @@ export interface Authorized {
 }
 
 /** Authenticates, rate-limits and parses the JSON body; throws HttpError for every refusal. */
-export async function acceptJson(request: Request, scope: ApiKeyScope): Promise<Authorized> {
+export async function acceptJson(request: Request, scope: ApiKeyScope, limit: BodyLimit = batchLimit()): Promise<Authorized> {
   const auth = await authenticateApiKey(request.headers.get("authorization"), scope);
   if (!auth.ok) throw new HttpError(auth.status, auth.error);
   const rate = takeToken(auth.keyId);
@@ -78,7 +88,7 @@ export async function acceptJson(request: Request, scope: ApiKeyScope): Promise<
   }
   const type = request.headers.get("content-type") ?? "";
   if (!/^application\/json\b/i.test(type)) throw new HttpError(415, "Content-Type must be application/json");
-  const text = await readBody(request, env().CLEARLOG_INGEST_MAX_BATCH_BYTES);
+  const text = await readBody(request, limit);
   try {
     return { keyId: auth.keyId, body: JSON.parse(text) as unknown };
   } catch (error) {

@@ -4,7 +4,7 @@ import { classifyEvent } from "../classify/engine";
 import { activeRules } from "../classify/rule-cache";
 import { database } from "../db/client";
 import { env, secret } from "../env";
-import { pseudonymize } from "../privacy/anonymize";
+import { hashToken } from "../privacy/anonymize";
 import { pseudonymFor } from "../privacy/pseudonym";
 import type { BatchResponse, EventResult } from "../sdk/wire";
 import { wireEventSchema } from "./event-schema";
@@ -46,7 +46,7 @@ export async function ingestEvents(raw: readonly unknown[], ctx: IngestContext):
   const oldest = now.getTime() - env().CLEARLOG_INGEST_MAX_AGE_DAYS * 86_400_000;
   const rules = await activeRules();
   const hashKey = secret();
-  const hash = (value: string) => pseudonymize("hash", value, hashKey).slice(0, 12);
+  const hash = hashToken(hashKey);
 
   const results: EventResult[] = new Array(raw.length);
   let toStore: { index: number; event: StorableEvent; classification: string; categories: string[]; trainingExcluded: boolean }[] = [];

@@ -20,6 +20,11 @@ export function pseudonymize(domain: TokenDomain, value: string, key: string = s
   return hmacHex(key, `${domain}:${value}`);
 }
 
+/** What the `hash` rule action leaves in place of a value: a short keyed token, equal for equal values. */
+export function hashToken(key: string = secret()): (value: string) => string {
+  return (value) => pseudonymize("hash", value, key).slice(0, 12);
+}
+
 const REDACTED = "[REDACTED]";
 
 /** Every detector match replaced by its marker (`[EMAIL]`, `[CARD]`, …). */

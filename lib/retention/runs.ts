@@ -1,6 +1,6 @@
 import "server-only";
 import { writeAudit, type Actor } from "../audit/audit";
-import { actorNames } from "../auth/actor-names";
+import { actorNames, nameOf } from "../auth/actor-names";
 import { db } from "../db/client";
 import { createJob, dispatchJob } from "../jobs/jobs";
 import type { RetentionResult } from "./run";
@@ -35,7 +35,7 @@ export async function retentionHistory(take = 20): Promise<RunSummary[]> {
   return jobs.map((j) => ({
     id: j.id,
     status: j.status,
-    trigger: j.requestedById ? `run now by ${names.get(j.requestedById) ?? "a deleted user"}` : "daily schedule",
+    trigger: j.requestedById ? `run now by ${nameOf(names, j.requestedById)}` : "daily schedule",
     createdAt: j.createdAt,
     finishedAt: j.finishedAt,
     error: j.error,

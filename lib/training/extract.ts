@@ -1,7 +1,7 @@
 import "server-only";
 import { writeAudit, type Actor } from "../audit/audit";
 import { database, db } from "../db/client";
-import { SafeError } from "../errors";
+import { parseInput, SafeError } from "../errors";
 import { createJob, dispatchJob, type JobRecord, type Progress } from "../jobs/jobs";
 import { FEATURE_DEFINITIONS, type ExclusionReason, type FeatureTypeName } from "./definitions";
 import { DIGEST_SQL, FEATURE_SQL, RECHECK_SQL, selectSubjectsSql } from "./extract-sql";
@@ -27,7 +27,7 @@ const STAGES = ["selecting consenting subjects", "computing features", "re-check
 type StageReporter = (done: number, stage: string) => Promise<void>;
 
 /** The manifest header the digest starts with: format, definition and range. */
-export function digestHeader(set: { featureType: FeatureTypeName; definitionVersion: number; startDate: Date; endDate: Date }): string {
+function digestHeader(set: { featureType: FeatureTypeName; definitionVersion: number; startDate: Date; endDate: Date }): string {
   return `clearlog.feature-set/1 ${set.featureType} v${set.definitionVersion} ${set.startDate.toISOString()} ${set.endDate.toISOString()}`;
 }
 
@@ -104,11 +104,10 @@ export async function extractFeatures(
   range: { startDate: Date | string; endDate: Date | string },
   options: { actor?: Actor } = {},
 ): Promise<{ featureSetId: string; featureIds: string[] }> {
-  const input = extractionSchema.safeParse({ featureType, ...range });
-  if (!input.success) throw new SafeError(input.error.issues[0]!.message, "invalid");
+  const input = parseInput(extractionSchema, { featureType, ...range });
   const actor = options.actor ?? { type: "system" };
   const set = await db().$transaction(async (tx) => {
-    const created = await tx.featureSet.create({ data: newSet(input.data, { createdById: userId(actor) }) });
+    const created = await tx.featureSet.create({ data: newSet(input, { createdById: userId(actor) }) });
     await writeAudit({ actor, action: "feature_set.extract", resourceType: "feature_set", resourceId: created.id, outcome: "success", metadata: { featureType } }, tx);
     return created;
   });
@@ -124,11 +123,10 @@ export async function extractFeatures(
 
 /** Starts an extraction as a job; the set appears complete once the job has sealed it. */
 export async function startExtraction(input: ExtractionInput, actor: Actor, rebuiltFromId?: string): Promise<{ jobId: string; featureSetId: string }> {
-  const parsed = extractionSchema.safeParse(input);
-  if (!parsed.success) throw new SafeError(parsed.error.issues[0]!.message, "invalid");
+  const range = parseInput(extractionSchema, input);
   const { job, set } = await db().$transaction(async (tx) => {
     const job = await createJob(tx, "feature_extraction", { requestedById: userId(actor) });
-    const set = await tx.featureSet.create({ data: newSet(parsed.data, { createdById: userId(actor), jobId: job.id, rebuiltFromId }) });
+    const set = await tx.featureSet.create({ data: newSet(range, { createdById: userId(actor), jobId: job.id, rebuiltFromId }) });
     await writeAudit(
       {
         actor,
@@ -136,7 +134,7 @@ export async function startExtraction(input: ExtractionInput, actor: Actor, rebu
         resourceType: "feature_set",
         resourceId: set.id,
         outcome: "success",
-        metadata: { featureType: parsed.data.featureType, ...(rebuiltFromId ? { rebuiltFrom: rebuiltFromId } : {}) },
+        metadata: { featureType: range.featureType, ...(rebuiltFromId ? { rebuiltFrom: rebuiltFromId } : {}) },
       },
       tx,
     );

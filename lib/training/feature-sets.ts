@@ -1,5 +1,5 @@
 import "server-only";
-import { actorNames } from "../auth/actor-names";
+import { actorNames, nameOf } from "../auth/actor-names";
 import { db } from "../db/client";
 import type { Prisma } from "../db/generated/client";
 import { EXCLUSION_REASONS, FEATURE_DEFINITIONS, type ExclusionReason, type FeatureTypeName } from "./definitions";
@@ -52,7 +52,7 @@ export async function listFeatureSets(take = 50): Promise<FeatureSetSummary[]> {
     excluded: Object.values(s.exclusions as Exclusions).reduce((a, b) => a + (b ?? 0), 0),
     withdrawnSubjects: withdrawn.get(s.id) ?? 0,
     jobId: s.jobId,
-    createdBy: s.createdById ? (names.get(s.createdById) ?? "a deleted user") : null,
+    createdBy: nameOf(names, s.createdById),
     createdAt: s.createdAt,
   }));
 }
@@ -132,7 +132,7 @@ export async function featureSetDetail(id: string) {
     featureType: set.featureType as FeatureTypeName,
     status: statusOf(set),
     exclusions: set.exclusions as Exclusions,
-    createdBy: set.createdById ? (names.get(set.createdById) ?? "a deleted user") : null,
+    createdBy: nameOf(names, set.createdById),
     withdrawnSubjects: withdrawn.get(id) ?? 0,
     withdrawals: Object.fromEntries(withdrawals.map((w) => [w.withdrawal ?? "withdrawn", w._count])) as Partial<Record<"withdrawn" | "restricted" | "erased", number>>,
     preview: preview.map((p) => ({ entityKey: p.entityKey, features: p.features as Record<string, unknown> })),

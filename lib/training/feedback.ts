@@ -3,10 +3,9 @@ import { randomUUID } from "node:crypto";
 import { classifyEvent } from "../classify/engine";
 import { activeRules } from "../classify/rule-cache";
 import { database, db } from "../db/client";
-import { secret } from "../env";
 import { SafeError } from "../errors";
 import type { StorableEvent } from "../ingest/normalize";
-import { pseudonymize } from "../privacy/anonymize";
+import { hashToken } from "../privacy/anonymize";
 import { pseudonymFor } from "../privacy/pseudonym";
 import { ELIGIBLE_NOW } from "./extract-sql";
 import { parseFeedback, type FeedbackBody } from "./feedback-schema";
@@ -85,8 +84,7 @@ async function classifyText(f: FeedbackBody): Promise<Record<TextField, string |
     errorFingerprint: null,
     payload: { feedback: texts },
   };
-  const key = secret();
-  const outcome = classifyEvent(event, await activeRules(), { hash: (value) => pseudonymize("hash", value, key).slice(0, 12) });
+  const outcome = classifyEvent(event, await activeRules(), { hash: hashToken() });
   if (outcome.kind === "dropped") {
     const path = outcome.hits.at(-1)?.path ?? "";
     const field = path.startsWith("feedback.") ? path.slice("feedback.".length) : "body";

@@ -1,22 +1,17 @@
 import "server-only";
 import { writeAudit, type Actor } from "../audit/audit";
-import { actorNames } from "../auth/actor-names";
+import { actorNames, nameOf } from "../auth/actor-names";
 import { db } from "../db/client";
 import { Prisma } from "../db/generated/client";
-import { SafeError } from "../errors";
+import { parseInput, SafeError } from "../errors";
 import { registerModelSchema, removeAliasSchema, setAliasSchema, type RegisterModelInput } from "./registry-schema";
 
 // The model registry: models, their semantic versions, aliases (one version each) and lineage to
 // the feature sets each version was trained on.
 
-const parse = <T>(result: { success: true; data: T } | { success: false; error: { issues: { message: string }[] } }): T => {
-  if (!result.success) throw new SafeError(result.error.issues[0]!.message, "invalid");
-  return result.data;
-};
-
 /** Registers a version (and its model, the first time); returns both ids. */
 export async function registerModelVersion(input: RegisterModelInput, actor: Actor = { type: "system" }): Promise<{ modelId: string; versionId: string }> {
-  const data = parse(registerModelSchema.safeParse(input));
+  const data = parseInput(registerModelSchema, input);
   const createdById = actor.type === "user" ? actor.id : null;
   try {
     return await db().$transaction(async (tx) => {
@@ -77,7 +72,7 @@ export async function registerModel(input: RegisterModelInput, actor?: Actor): P
 
 /** Points an alias (production, staging, …) at a version; the move is audited with both versions. */
 export async function setAlias(input: unknown, actor: Actor): Promise<void> {
-  const { modelId, alias, versionId } = parse(setAliasSchema.safeParse(input));
+  const { modelId, alias, versionId } = parseInput(setAliasSchema, input);
   await db().$transaction(async (tx) => {
     const version = await tx.modelVersion.findUnique({ where: { id: versionId }, select: { modelId: true, version: true } });
     if (!version || version.modelId !== modelId) throw new SafeError("That version does not belong to this model.", "not_found");
@@ -96,7 +91,7 @@ export async function setAlias(input: unknown, actor: Actor): Promise<void> {
 }
 
 export async function removeAlias(input: unknown, actor: Actor): Promise<void> {
-  const { modelId, alias } = parse(removeAliasSchema.safeParse(input));
+  const { modelId, alias } = parseInput(removeAliasSchema, input);
   await db().$transaction(async (tx) => {
     const previous = await tx.modelAlias.findUnique({ where: { modelId_alias: { modelId, alias } }, include: { modelVersion: { select: { version: true } } } });
     if (!previous) throw new SafeError(`No version is ${alias}.`, "not_found");
@@ -179,10 +174,10 @@ export async function modelDetail(id: string) {
   const [status, names] = await Promise.all([trainingDataStatus(model.versions.map((v) => v.id)), actorNames([model.createdById, ...model.versions.map((v) => v.createdById)])]);
   return {
     ...model,
-    createdBy: model.createdById ? (names.get(model.createdById) ?? "a deleted user") : null,
+    createdBy: nameOf(names, model.createdById),
     versions: model.versions.map((v) => ({
       ...v,
-      createdBy: v.createdById ? (names.get(v.createdById) ?? "a deleted user") : null,
+      createdBy: nameOf(names, v.createdById),
       aliases: model.aliases.filter((a) => a.modelVersionId === v.id).map((a) => a.alias),
       status: status.get(v.id)!,
       feedbackCount: v._count.feedback,
@@ -205,7 +200,7 @@ export async function versionDetail(versionId: string) {
   const [status, names] = await Promise.all([trainingDataStatus([versionId]), actorNames([version.createdById])]);
   return {
     ...version,
-    createdBy: version.createdById ? (names.get(version.createdById) ?? "a deleted user") : null,
+    createdBy: nameOf(names, version.createdById),
     status: status.get(versionId)!,
     lineage: version.featureSets
       .map((l) => l.featureSet)

@@ -15,10 +15,8 @@ export const OPTIONS = preflight;
  */
 export async function POST(request: NextRequest) {
   try {
-    const { body } = await acceptJson(request, "feedback");
-    const maxBytes = env().CLEARLOG_INGEST_MAX_EVENT_BYTES;
-    const size = Buffer.byteLength(JSON.stringify(body) ?? "");
-    if (size > maxBytes) throw new HttpError(413, `Feedback is ${size} bytes; the limit is ${maxBytes} bytes (CLEARLOG_INGEST_MAX_EVENT_BYTES)`);
+    const bytes = env().CLEARLOG_INGEST_MAX_EVENT_BYTES;
+    const { body } = await acceptJson(request, "feedback", { bytes, message: `Feedback exceeds the ${bytes}-byte limit (CLEARLOG_INGEST_MAX_EVENT_BYTES)` });
     const result = await recordFeedback(body);
     return NextResponse.json<FeedbackResponse>(result, { status: result.status === "accepted" ? 201 : 200, headers: CORS_HEADERS });
   } catch (error) {
