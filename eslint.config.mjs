@@ -17,6 +17,44 @@ const config = [
       "no-restricted-properties": ["error", { object: "process", property: "env", message: "Read configuration through lib/env.ts." }],
     },
   },
+  {
+    // One logger (lib/logger.ts): JSON lines whose error serializer drops messages, which can quote personal data.
+    files: ["app/**", "lib/**", "components/**", "instrumentation.ts"],
+    ignores: ["lib/sdk/**"],
+    rules: { "no-console": "error" },
+  },
+  {
+    // Layers: lib/ never reaches into routes or components. Tests beside the code may drive routes.
+    files: ["lib/**"],
+    ignores: ["lib/**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [
+        { group: ["@/app/*", "@/components/*", "**/app/*", "**/components/*"], message: "lib/ must not import app/ or components/." },
+        { group: ["@/test/*", "**/test/support/*"], message: "Test support lives in test/ and is imported by tests only.", },
+      ] }],
+    },
+  },
+  {
+    // lib/db is the data-access kit: it knows no domain.
+    files: ["lib/db/**"],
+    ignores: ["lib/db/**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [
+        { group: ["@/app/*", "@/components/*", "**/app/*", "**/components/*"], message: "lib/ must not import app/ or components/." },
+        { group: ["../*", "!../env", "!../logger", "!../errors", "@/lib/*", "!@/lib/db/*", "!@/lib/env", "!@/lib/logger", "!@/lib/errors"], message: "lib/db knows no domain: it may use only lib/env, lib/logger and lib/errors." },
+      ] }],
+    },
+  },
+  {
+    // The SDK runs in other people's applications and browsers: no server code, no project aliases.
+    files: ["lib/sdk/**"],
+    ignores: ["lib/sdk/**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [
+        { group: ["../*", "@/*", "server-only", "node:*", "pg", "@prisma/*", "next", "next/*"], message: "The SDK imports no server code." },
+      ] }],
+    },
+  },
 ];
 
 export default config;

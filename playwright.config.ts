@@ -1,7 +1,8 @@
 import { defineConfig } from "@playwright/test";
 import { CHROMIUM_ARGS, chromiumPath } from "./e2e/chromium";
+import { env } from "./lib/env";
 
-const baseURL = "http://127.0.0.1:3100";
+const baseURL = `http://127.0.0.1:${env().CLEARLOG_E2E_PORT}`;
 
 export default defineConfig({
   testDir: "e2e",

@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 const alias = {
   "@": path.resolve(import.meta.dirname),
   // `server-only` throws outside React Server Components; in tests the code runs on the server anyway.
-  "server-only": path.resolve(import.meta.dirname, "lib/db/server-only-stub.ts"),
+  "server-only": path.resolve(import.meta.dirname, "test/support/server-only-stub.ts"),
 };
 
 export default defineConfig({
@@ -15,7 +15,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "unit",
-          include: ["lib/**/*.test.ts", "components/**/*.test.{ts,tsx}", "scripts/**/*.test.ts", "prisma/**/*.test.ts"],
+          include: ["lib/**/*.test.ts", "test/**/*.test.ts", "components/**/*.test.{ts,tsx}", "scripts/**/*.test.ts", "prisma/**/*.test.ts"],
           exclude: ["**/*.db.test.ts", "node_modules/**"],
           environment: "node",
         },
@@ -26,7 +26,7 @@ export default defineConfig({
           name: "db",
           include: ["lib/**/*.db.test.ts", "scripts/**/*.db.test.ts", "prisma/**/*.db.test.ts"],
           environment: "node",
-          setupFiles: ["lib/db/test-setup.ts"],
+          setupFiles: ["test/support/db-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           pool: "forks",

@@ -7,7 +7,7 @@ import { from as copyFrom } from "pg-copy-streams";
 import { createApiKey } from "../lib/auth/api-keys";
 import { database } from "../lib/db/client";
 import { ensureUpcomingPartitions } from "../lib/db/partitions";
-import { createTestDatabase } from "../lib/db/test-database";
+import { createTestDatabase } from "@/test/support/test-database";
 import { childEnv, env, overrideEnv } from "../lib/env";
 import { toStorable } from "../lib/ingest/normalize";
 import { copyText } from "../lib/ingest/store";

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type pg from "pg";
-import { createTestDatabase, type TestDatabase } from "../lib/db/test-database";
+import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { env, overrideEnv } from "../lib/env";
 
 // Realistic events for the benchmarks, made by the server: one INSERT … SELECT generate_series per

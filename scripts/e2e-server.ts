@@ -4,18 +4,18 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { dropStaleDatabases } from "../lib/db/test-database";
+import { dropStaleDatabases } from "@/test/support/test-database";
 import { childEnv, env } from "../lib/env";
 
 // The server Playwright tests run against: `npm start` on its own fresh database (a new database on
-// TEST_DATABASE_URL/DATABASE_URL's server, or an embedded one in a temporary folder), port 3100.
-const E2E_PORT = "3100";
+// TEST_DATABASE_URL/DATABASE_URL's server, or an embedded one in a temporary folder), on
+// CLEARLOG_E2E_PORT (3100).
 
 async function main() {
   const e = env();
   const serverUrl = e.TEST_DATABASE_URL ?? e.DATABASE_URL;
   const extraEnv: Record<string, string> = {
-    PORT: E2E_PORT,
+    PORT: String(e.CLEARLOG_E2E_PORT),
     HOSTNAME: "127.0.0.1",
     CLEARLOG_SECRET: randomBytes(32).toString("hex"),
     NEXT_TELEMETRY_DISABLED: "1",

@@ -6,7 +6,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { testServerUrl } from "../lib/db/test-database";
+import { testServerUrl } from "@/test/support/test-database";
 import { childEnv } from "../lib/env";
 
 // `npm start`'s startup errors: each is one `[clearlog] error:` line, exit 1, no stack, and quick.

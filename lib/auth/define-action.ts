@@ -1,4 +1,5 @@
 import "server-only";
+import { logger } from "../logger";
 import type { z } from "zod";
 import { writeAudit, type Actor } from "../audit/audit";
 import { SafeError } from "../errors";
@@ -52,8 +53,7 @@ export function defineAction<S extends z.ZodType, T>(
         metadata: { error: safe ? error.code : "internal" },
       }).catch(() => {});
       if (safe) return { ok: false, error: error.message };
-      console.error(`[action ${config.name}] failed:`, error instanceof Error ? error.name : "unknown error");
-      console.error(error);
+      logger().error({ component: "action", action: config.name, err: error }, "action failed");
       return { ok: false, error: "Something went wrong on our side. Try again, or ask an operator to check the server log." };
     }
   };

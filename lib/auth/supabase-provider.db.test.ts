@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "../db/client";
 import { overrideEnv } from "../env";
 import { supabaseSignIn, supabaseSignOut, supabaseUser } from "./supabase-provider";
-import { startSupabaseStandIn, type StandInUser, type SupabaseStandIn } from "./supabase-stand-in";
+import { startSupabaseStandIn, type StandInUser, type SupabaseStandIn } from "@/test/support/supabase-stand-in";
 import { CookieJar } from "./cookie-jar";
 
 // The Supabase provider against a local stand-in for the Auth server (lib/auth/supabase-stand-in.ts):

@@ -1,4 +1,5 @@
 import "server-only";
+import { logger } from "../logger";
 import { db } from "../db/client";
 import { env } from "../env";
 import { compileRule, type CompiledRule } from "./compiled-rule";
@@ -17,7 +18,7 @@ async function load(): Promise<CompiledRule[]> {
       rules.push(compileRule(row));
     } catch (error) {
       // Rules are validated when saved; one broken by hand in the database must not stop ingestion.
-      console.error(`[classify] skipping rule ${row.id}: ${(error as Error).message}`);
+      logger().error({ component: "classify", rule: row.id, err: error }, "skipping a rule that does not compile");
     }
   }
   cache = { rules, loadedAt: Date.now() };

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "../auth/api-keys";
 import { database, db } from "../db/client";
 import { ingestEvents } from "../ingest/ingest";
-import { startIngestServer, type IngestTestServer } from "../ingest/test-server";
+import { startIngestServer, type IngestTestServer } from "@/test/support/api-server";
 import { pseudonymFor } from "../privacy/pseudonym";
 import { createConsentClient } from "../sdk/consent";
 

@@ -1,7 +1,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { loadAiUsage, OTHER_MODELS, UNSPECIFIED_MODEL } from "./ai-usage";
 import { rangeWindow } from "./range";
-import { clearEvents, insertEvents, NOW, preparePartitions, type TestEvent } from "./test-events";
+import { clearEvents, insertEvents, NOW, preparePartitions, type TestEvent } from "@/test/support/dashboard-events";
 
 beforeAll(preparePartitions);
 beforeEach(clearEvents);

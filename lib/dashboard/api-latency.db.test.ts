@@ -1,7 +1,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { loadApiLatency } from "./api-latency";
 import { rangeWindow } from "./range";
-import { clearEvents, insertEvents, NOW, preparePartitions, times, type TestEvent } from "./test-events";
+import { clearEvents, insertEvents, NOW, preparePartitions, times, type TestEvent } from "@/test/support/dashboard-events";
 
 beforeAll(preparePartitions);
 beforeEach(clearEvents);

@@ -1,7 +1,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { loadClassificationBreakdown } from "./classification";
 import { rangeWindow } from "./range";
-import { clearEvents, insertEvents, NOW, preparePartitions, times } from "./test-events";
+import { clearEvents, insertEvents, NOW, preparePartitions, times } from "@/test/support/dashboard-events";
 
 beforeAll(preparePartitions);
 beforeEach(clearEvents);

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "../db/client";
 import { loadDashboard } from "./dashboard";
-import { insertEvents, NOW, preparePartitions } from "./test-events";
+import { insertEvents, NOW, preparePartitions } from "@/test/support/dashboard-events";
 
 beforeAll(preparePartitions);
 

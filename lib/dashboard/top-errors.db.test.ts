@@ -1,6 +1,6 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { rangeWindow } from "./range";
-import { clearEvents, insertEvents, NOW, preparePartitions, times, type TestEvent } from "./test-events";
+import { clearEvents, insertEvents, NOW, preparePartitions, times, type TestEvent } from "@/test/support/dashboard-events";
 import { loadTopErrors } from "./top-errors";
 
 beforeAll(preparePartitions);

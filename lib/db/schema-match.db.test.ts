@@ -7,7 +7,7 @@ import { env } from "../env";
 import {
   describeCatalog, describeDmmf, diffSchemas, withUnsupportedFields,
   type CatalogOptions, type CatalogRows, type DmmfDatamodel, type SchemaDesc,
-} from "./schema-compare";
+} from "@/test/support/schema-compare";
 
 // Proves that the database our hand-written migrations produce is the one prisma/schema.prisma
 // describes, since `prisma migrate diff` needs Prisma's native schema engine, which cannot be

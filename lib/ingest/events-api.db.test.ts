@@ -8,7 +8,7 @@ import { database, db } from "../db/client";
 import { databaseUrlFromEnv, overrideEnv } from "../env";
 import type { BatchResponse } from "../sdk/wire";
 import { resetRateLimits } from "./rate-limit";
-import { startIngestServer, type IngestTestServer } from "./test-server";
+import { startIngestServer, type IngestTestServer } from "@/test/support/api-server";
 import { flushSessions } from "./session-tracker";
 
 /** Sessions are written behind the events (lib/ingest/session-tracker.ts): flush, then read. */

@@ -3,6 +3,7 @@ import { NextResponse } from "next/server";
 import { authenticateApiKey } from "../auth/api-keys";
 import type { ApiKeyScope } from "../auth/api-key-scopes";
 import { env } from "../env";
+import { logger } from "../logger";
 import type { ErrorResponse } from "../sdk/wire";
 import { takeToken } from "./rate-limit";
 
@@ -99,6 +100,6 @@ export async function acceptJson(request: Request, scope: ApiKeyScope, limit: Bo
 /** Turns a thrown error into the answer: HttpErrors as they are, anything else a logged 500. */
 export function failure(error: unknown, route: string) {
   if (error instanceof HttpError) return errorResponse(error.status, error.message, error.headers);
-  console.error(`[${route}] failed:`, error instanceof Error ? `${error.name}: ${error.message}` : "unknown error");
+  logger().error({ component: "api", route, err: error }, "request failed");
   return errorResponse(500, "Internal error: the batch was not stored; retry later");
 }

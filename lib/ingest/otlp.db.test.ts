@@ -11,7 +11,7 @@ import { createApiKey } from "../auth/api-keys";
 import { invalidateRuleCache } from "../classify/rule-cache";
 import { database } from "../db/client";
 import { pseudonymFor } from "../privacy/pseudonym";
-import { startIngestServer, type IngestTestServer } from "./test-server";
+import { startIngestServer, type IngestTestServer } from "@/test/support/api-server";
 
 // The OTLP intake end to end: the official OpenTelemetry JS SDKs and OTLP/HTTP exporters (JSON
 // encoding, their default) send to the real route handlers over real HTTP; the rows are read back

@@ -1,4 +1,5 @@
 import "server-only";
+import { logger } from "../logger";
 import type pg from "pg";
 import { upsertSessions, type SessionRow } from "./store";
 
@@ -31,7 +32,7 @@ export function trackSessions(pool: pg.Pool, rows: Iterable<SessionRow>): void {
     else pending.set(row.session_key, { ...row });
   }
   if (!timer && pending.size > 0) {
-    timer = setTimeout(() => void flushSessions().catch((e: Error) => console.error(`[sessions] flush failed: ${e.message}`)), FLUSH_DELAY_MS);
+    timer = setTimeout(() => void flushSessions().catch((error: unknown) => logger().error({ component: "sessions", err: error }, "session flush failed")), FLUSH_DELAY_MS);
     timer.unref?.();
   }
 }

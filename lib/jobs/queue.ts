@@ -1,4 +1,5 @@
 import "server-only";
+import { logger } from "../logger";
 import PgBoss from "pg-boss";
 import { database } from "../db/client";
 import type { JobKind } from "../db/generated/client";
@@ -20,7 +21,7 @@ export function jobQueue(): Promise<PgBoss> {
       db: { executeSql: (text: string, values: unknown[]) => database().pool.query(text, values) },
       schema: "pgboss",
     });
-    boss.on("error", (error) => console.error("[jobs] queue error:", error.name, (error as { code?: string }).code ?? ""));
+    boss.on("error", (error) => logger().error({ component: "jobs", err: error }, "queue error"));
     await boss.start();
     for (const kind of JOB_KINDS) await boss.createQueue(kind, { name: kind, ...RETRY });
     return boss;

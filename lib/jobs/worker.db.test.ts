@@ -10,7 +10,7 @@ import type { WireEvent } from "../sdk/wire";
 import { redispatchQueuedJobs } from "./jobs";
 import { jobQueue } from "./queue";
 import { runJob, startJobWorker } from "./worker";
-import { errorOf } from "../test-errors";
+import { errorOf } from "@/test/support/errors";
 
 // Jobs: runJob's bookkeeping (claim, success, SafeError, retries) and delivery through pg-boss.
 // The worker is started only in the last test, so the earlier ones control every run themselves.

@@ -1,4 +1,5 @@
 import "server-only";
+import { logger } from "../logger";
 import { db } from "../db/client";
 import type { JobKind, Prisma } from "../db/generated/client";
 import { SafeError } from "../errors";
@@ -41,7 +42,7 @@ export async function runJob(jobId: string): Promise<JobRecord> {
   } catch (error) {
     const message = error instanceof SafeError ? error.message : "The job failed unexpectedly; the server log has the details.";
     // Names and codes only: messages from the database can quote the values involved.
-    console.error(`[jobs] ${job.kind} ${job.id} attempt ${job.attempts} failed:`, error instanceof Error ? error.name : "unknown", (error as { code?: string }).code ?? "");
+    logger().error({ component: "jobs", job: job.id, kind: job.kind, attempt: job.attempts, err: error }, "job attempt failed");
     const final = error instanceof SafeError || job.attempts >= MAX_ATTEMPTS;
     await db().job.update({ where: { id: job.id }, data: { status: final ? "failed" : "queued", error: message, ...(final ? { finishedAt: new Date() } : {}) } });
     if (!final) throw error;
@@ -67,7 +68,7 @@ export function startJobWorker(options: { pollingIntervalSeconds?: number } = {}
     await queue.work(DAILY_RETENTION, async () => {
       await startRetentionRun(null);
     });
-    const sweep = () => redispatchQueuedJobs().catch((error: unknown) => console.error("[jobs] re-dispatch failed:", error instanceof Error ? error.name : "unknown"));
+    const sweep = () => redispatchQueuedJobs().catch((error: unknown) => logger().error({ component: "jobs", err: error }, "re-dispatch failed"));
     void sweep();
     const timer = setInterval(sweep, 60_000).unref();
     queue.once("stopped", () => clearInterval(timer));

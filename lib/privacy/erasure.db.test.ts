@@ -11,7 +11,7 @@ import { eraseForRequest, type ErasureReceipt } from "./erasure";
 import { pseudonymFor } from "./pseudonym";
 import { cancelRequest, createRequest, transitionRequest } from "./requests";
 import { SUBJECT_COLUMNS } from "./subject-data";
-import { expectSafeError } from "../test-errors";
+import { expectSafeError } from "@/test/support/errors";
 
 // Erasure (lib/privacy/erasure.ts) around the planted-data scan (erasure-scan.db.test.ts): the
 // registry is complete, only an erasure request in progress can be carried out, and ingest keeps

@@ -5,7 +5,7 @@ import { db } from "../db/client";
 import { pseudonymFor } from "./pseudonym";
 import { extendSchema, isOverdue, OPEN_STATUSES, REQUEST_STATUSES, RESPONSE_DAYS, transitionSchema, type RequestStatus } from "./request-rules";
 import { cancelRequest, createRequest, extendRequest, requestDetail, requestQueue, requestsOf, transitionRequest } from "./requests";
-import { expectSafeError } from "../test-errors";
+import { expectSafeError } from "@/test/support/errors";
 
 const DAY = 86_400_000;
 const admin: Actor = { type: "user", id: randomUUID(), role: "admin" };

@@ -12,7 +12,7 @@ import type { WireEvent } from "../sdk/wire";
 import { pseudonymFor } from "./pseudonym";
 import { createRequest, startSelfServiceExport, transitionRequest } from "./requests";
 import { deleteExpiredExports, EXPORT_DAYS, EXPORT_FORMAT, exportArchiveFor } from "./subject-export";
-import { errorOf } from "../test-errors";
+import { errorOf } from "@/test/support/errors";
 
 // The access export end to end: job → archive in subject_exports → download by its requester only.
 const DAY = 86_400_000;

@@ -7,7 +7,7 @@ import { deletePolicy, previewPolicy, savePolicy } from "./policies";
 import { policySchema } from "./policy-schema";
 import { runRetention } from "./run";
 import { retentionHistory, startRetentionRun } from "./runs";
-import { expectSafeError } from "../test-errors";
+import { expectSafeError } from "@/test/support/errors";
 
 // Retention policies (lib/retention/policies.ts) and runs as jobs (lib/retention/runs.ts). The
 // workspace's default policies (one general policy per classification) are in place throughout.

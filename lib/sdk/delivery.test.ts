@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createLogger } from "./index";
 import type { ClearlogError } from "./errors";
-import { accepted, fakeFetch, json, type Responder } from "./test-helpers";
+import { accepted, fakeFetch, json, type Responder } from "@/test/support/sdk-fetch";
 import { backoffDelay, parseRetryAfter } from "./transport";
 import type { LoggerOptions } from "./types";
 

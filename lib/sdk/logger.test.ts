@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createLogger } from "./index";
 import type { ClearlogError } from "./errors";
-import { accepted, fakeFetch, json } from "./test-helpers";
+import { accepted, fakeFetch, json } from "@/test/support/sdk-fetch";
 import type { LoggerOptions } from "./types";
 
 const base = { endpoint: "https://logs.example.test/", apiKey: "cl_test_key" };

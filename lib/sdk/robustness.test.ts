@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createLogger, type Logger } from "./index";
 import type { ClearlogError } from "./errors";
 import { toJsonSafe, utf8Length } from "./json-safe";
-import { fakeFetch } from "./test-helpers";
+import { fakeFetch } from "@/test/support/sdk-fetch";
 import { uuidFromBytes } from "./ids";
 
 function setup() {

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createApiKey } from "../auth/api-keys";
 import { invalidateRuleCache } from "../classify/rule-cache";
 import { database } from "../db/client";
-import { startIngestServer, type IngestTestServer } from "../ingest/test-server";
+import { startIngestServer, type IngestTestServer } from "@/test/support/api-server";
 import { pseudonymFor } from "../privacy/pseudonym";
 import { createLogger, type ClearlogError, type FetchLike, type Logger, type LoggerOptions } from "./index";
 import type { BatchResponse, EventBatch, EventType } from "./wire";

@@ -1,7 +1,7 @@
 // Page hide / unload: queued events leave with fetch keepalive (simulated document and window).
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createLogger } from "./index";
-import { accepted, fakeFetch, type Responder } from "./test-helpers";
+import { accepted, fakeFetch, type Responder } from "@/test/support/sdk-fetch";
 import { keepaliveChunk, KEEPALIVE_MAX_BYTES } from "./unload";
 import type { LoggerOptions } from "./types";
 

@@ -3,12 +3,12 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { database, db } from "../db/client";
 import { SafeError } from "../errors";
-import { errorOf, expectSafeError } from "../test-errors";
+import { errorOf, expectSafeError } from "@/test/support/errors";
 import { FEATURE_TYPES, type FeatureTypeName } from "./definitions";
 import { exportColumns, openDatasetExport, openManifestExport, PAGE_ROWS } from "./dataset-export";
 import { extractFeatures, startExtraction } from "./extract";
 import { featureSetManifest } from "./feature-sets";
-import { PEOPLE, RANGE, seedPopulation } from "./test-fixtures";
+import { PEOPLE, RANGE, seedPopulation } from "@/test/support/training-fixtures";
 
 async function readAll(stream: ReadableStream<Uint8Array>): Promise<Buffer> {
   const reader = stream.getReader();

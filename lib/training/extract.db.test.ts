@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "../db/client";
 import { runJob } from "../jobs/worker";
-import { expectSafeError } from "../test-errors";
+import { expectSafeError } from "@/test/support/errors";
 import { deleteFeatureSet, extractFeatures, rebuildFeatureSet, startExtraction } from "./extract";
-import { PEOPLE, RANGE, seedPopulation } from "./test-fixtures";
+import { PEOPLE, RANGE, seedPopulation } from "@/test/support/training-fixtures";
 
 const features = async (featureSetId: string) =>
   Object.fromEntries((await db().extractedFeature.findMany({ where: { featureSetId } })).map((r) => [r.entityKey, r.features]));

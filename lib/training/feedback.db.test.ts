@@ -9,7 +9,7 @@ import { recordConsent } from "../consent/consent";
 import { database, db } from "../db/client";
 import { ingestEvents } from "../ingest/ingest";
 import { ensureSubject, pseudonymFor } from "../privacy/pseudonym";
-import { errorOf, expectSafeError } from "../test-errors";
+import { errorOf, expectSafeError } from "@/test/support/errors";
 import { FeedbackRefusedError, recordFeedback } from "./feedback";
 import { feedbackStats } from "./feedback-stats";
 

@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { recordConsent } from "../consent/consent";
 import { db } from "../db/client";
-import { expectSafeError } from "../test-errors";
+import { expectSafeError } from "@/test/support/errors";
 import { extractFeatures } from "./extract";
 import { modelTrainingService } from "./service";
 import { featureSetsOfSubject, modelVersionsContainingSubject, registerModelVersion, removeAlias, setAlias, trainingDataStatus, versionsByIds } from "./registry";
-import { PEOPLE, RANGE, seedPopulation } from "./test-fixtures";
+import { PEOPLE, RANGE, seedPopulation } from "@/test/support/training-fixtures";
 
 const actor = { type: "system" } as const;
 let behavior: string;

@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { env } from "@/lib/env";
+import { logger } from "@/lib/logger";
 import { SafeError } from "@/lib/errors";
 import { acceptJson, CORS_HEADERS, errorResponse, failure, HttpError, preflight } from "@/lib/ingest/http";
 import type { FeedbackResponse } from "@/lib/sdk/types";
@@ -23,9 +24,7 @@ export async function POST(request: NextRequest) {
     if (error instanceof FeedbackRefusedError) return errorResponse(422, error.message);
     if (error instanceof SafeError) return errorResponse(error.code === "not_found" ? 404 : 400, error.message);
     if (error instanceof HttpError) return failure(error, "api/v1/feedback");
-    // Name and SQLSTATE only: a database error's message can quote the values it was given.
-    const code = (error as { code?: unknown } | null)?.code;
-    console.error("[api/v1/feedback] failed:", error instanceof Error ? error.name : "unknown error", typeof code === "string" ? code : "");
+    logger().error({ component: "api", route: "api/v1/feedback", err: error }, "request failed");
     return errorResponse(500, "Internal error: the feedback was not stored; retry later");
   }
 }

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { env } from "../env";
-import { startEmbeddedPostgres } from "./embedded";
-import { migrate } from "./migrator";
+import { env } from "@/lib/env";
+import { startEmbeddedPostgres } from "@/lib/db/embedded";
+import { migrate } from "@/lib/db/migrator";
 
 // Database-test harness: every test file gets its own freshly migrated database, dropped afterwards.
 // On a real server (TEST_DATABASE_URL or DATABASE_URL) that is a new database; otherwise an

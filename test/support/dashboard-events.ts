@@ -1,7 +1,7 @@
 import "server-only";
-import { database } from "../db/client";
-import { ensureLogPartitions } from "../db/partitions";
-import type { ClassificationKey, EventTypeKey } from "./event-types";
+import { database } from "@/lib/db/client";
+import { ensureLogPartitions } from "@/lib/db/partitions";
+import type { ClassificationKey, EventTypeKey } from "@/lib/dashboard/event-types";
 
 // Test fixtures for the dashboard's database tests: events written straight into system_logs with
 // exactly the typed columns the dashboard reads, so every expected figure can be computed by hand.

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll } from "vitest";
-import { env, overrideEnv, resetEnvCache } from "../env";
-import { flushSessions } from "../ingest/session-tracker";
-import { stopJobQueue } from "../jobs/queue";
+import { env, overrideEnv, resetEnvCache } from "@/lib/env";
+import { flushSessions } from "@/lib/ingest/session-tracker";
+import { stopJobQueue } from "@/lib/jobs/queue";
 import { createTestDatabase, type TestDatabase } from "./test-database";
 
 // Each database test file runs against its own migrated database; lib code reaches it through

@@ -1,6 +1,6 @@
 // Helpers for the SDK's tests: a scripted fake `fetch` that records every request.
-import type { FetchInit, FetchLike } from "./types";
-import type { BatchResponse, WireEvent } from "./wire";
+import type { FetchInit, FetchLike } from "@/lib/sdk/types";
+import type { BatchResponse, WireEvent } from "@/lib/sdk/wire";
 
 export interface RecordedCall {
   url: string;

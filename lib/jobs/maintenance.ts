@@ -1,8 +1,9 @@
 import "server-only";
+import { logger } from "../logger";
 import { deleteExpiredSessions } from "../auth/local-sessions";
 import { deleteExpiredExports } from "../privacy/subject-export";
-import { database } from "./client";
-import { ensureUpcomingPartitions } from "./partitions";
+import { database } from "../db/client";
+import { ensureUpcomingPartitions } from "../db/partitions";
 
 const HOUR = 3_600_000;
 
@@ -14,7 +15,7 @@ export function startMaintenance(): void {
       await deleteExpiredSessions();
       await deleteExpiredExports();
     } catch (error) {
-      console.error("[maintenance] failed:", error instanceof Error ? error.message : "unknown error");
+      logger().error({ component: "maintenance", err: error }, "maintenance failed");
     }
   };
   void run();

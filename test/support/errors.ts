@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { SafeError } from "./errors";
+import { SafeError } from "@/lib/errors";
 
 // For tests: what a promise rejected with (null when it resolved), and the SafeError assertion.
 export async function errorOf(promise: Promise<unknown>): Promise<unknown> {

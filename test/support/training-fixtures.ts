@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { recordConsent } from "../consent/consent";
-import { database, db } from "../db/client";
-import { ensureLogPartitions } from "../db/partitions";
+import { recordConsent } from "@/lib/consent/consent";
+import { database, db } from "@/lib/db/client";
+import { ensureLogPartitions } from "@/lib/db/partitions";
 
 // A small population for the training tests, on 2020-06-01 … 2020-06-07 (UTC), one person per
 // situation an extraction must tell apart. Pseudonyms are fixed strings; only their subject rows,
