@@ -58,7 +58,7 @@ test("the create form refuses a key without a name or scope", async ({ page }) =
 
 test("malformed API key headers get a clear 401, never a 500", async ({ request }) => {
   const cases: [Record<string, string>, RegExp][] = [
-    [{}, /Missing Authorization header/],
+    [{}, /^Missing API key/],
     [{ Authorization: "Basic abc" }, /Malformed Authorization header/],
     [{ Authorization: "Bearer" }, /Malformed Authorization header/],
     [{ Authorization: "Bearer not-a-key" }, /Malformed API key/],

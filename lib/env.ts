@@ -46,6 +46,8 @@ const schema = z.object({
   CLEARLOG_INGEST_RATE_BURST: z.coerce.number().int().min(1).default(200),
   CLEARLOG_E2E_PORT: z.coerce.number().int().min(1).max(65535).default(3100),
   CLEARLOG_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  CLEARLOG_API_IP_RATE_PER_SECOND: z.coerce.number().min(0).default(100),
+  CLEARLOG_API_IP_RATE_BURST: z.coerce.number().int().min(1).default(400),
   CLEARLOG_RULES_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
   NEXT_PUBLIC_SUPABASE_URL: optionalUrl,
   NEXT_PUBLIC_SUPABASE_ANON_KEY: z.string().optional(),

@@ -23,19 +23,26 @@ export interface AuditEntry {
 
 type Writer = Pick<Prisma.TransactionClient, "auditLog">;
 
+function auditRow(entry: AuditEntry) {
+  const actor = entry.actor ?? { type: "system" as const };
+  return {
+    actorType: actor.type,
+    actorId: "id" in actor ? actor.id : null,
+    actorRole: actor.type === "user" ? actor.role : null,
+    action: entry.action,
+    resourceType: entry.resourceType,
+    resourceId: entry.resourceId ?? null,
+    outcome: entry.outcome,
+    metadata: (entry.metadata ?? {}) as Prisma.InputJsonObject,
+  };
+}
+
 /** Writes one audit row; pass the transaction client to make it part of the change it records. */
 export async function writeAudit(entry: AuditEntry, client: Writer = db()): Promise<void> {
-  const actor = entry.actor ?? { type: "system" as const };
-  await client.auditLog.create({
-    data: {
-      actorType: actor.type,
-      actorId: "id" in actor ? actor.id : null,
-      actorRole: actor.type === "user" ? actor.role : null,
-      action: entry.action,
-      resourceType: entry.resourceType,
-      resourceId: entry.resourceId ?? null,
-      outcome: entry.outcome,
-      metadata: (entry.metadata ?? {}) as Prisma.InputJsonObject,
-    },
-  });
+  await client.auditLog.create({ data: auditRow(entry) });
+}
+
+/** Writes several audit rows in one statement. */
+export async function writeAuditRows(entries: AuditEntry[], client: Writer = db()): Promise<void> {
+  if (entries.length > 0) await client.auditLog.createMany({ data: entries.map(auditRow) });
 }

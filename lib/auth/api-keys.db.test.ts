@@ -2,14 +2,30 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { Actor } from "../audit/audit";
 import { database, db } from "../db/client";
+import { STATUS_OF } from "../api/problem";
+import { flushRefusals } from "../audit/refusals";
 import { SafeError } from "../errors";
-import { authenticateApiKey, createApiKey, generateApiKey, listApiKeys, revokeApiKey } from "./api-keys";
+import { authenticateApiKey as authenticate, createApiKey, generateApiKey, listApiKeys, presentedApiKey, revokeApiKey } from "./api-keys";
+import type { ApiKeyScope } from "./api-key-scopes";
 
 // API keys against a real database: shown once, stored hashed, scoped, revocable, audited.
 
 const CLI: Actor = { type: "cli" };
 const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest("hex");
 const bearer = (secret: string) => `Bearer ${secret}`;
+
+/** What the route wrapper does with an Authorization header, as a result instead of a throw. */
+async function authenticateApiKey(authorization: string | null, scope: ApiKeyScope) {
+  try {
+    const headers = new Headers(authorization === null ? {} : { authorization });
+    return { ok: true, ...(await authenticate(presentedApiKey(headers), scope)) };
+  } catch (error) {
+    if (!(error instanceof SafeError)) throw error;
+    return { ok: false, status: STATUS_OF[error.code], error: error.message };
+  } finally {
+    await flushRefusals();
+  }
+}
 
 /** A whole table as text, read with SQL so nothing Prisma maps or hides is missed. */
 async function tableText(table: "api_keys" | "audit_log"): Promise<string> {
@@ -99,11 +115,11 @@ describe("authenticateApiKey", () => {
     const truncated = await authenticateApiKey(bearer(created.secret.slice(0, -1)), "ingest");
     const upperPrefix = await authenticateApiKey(bearer(created.secret.replace("clk_", "CLK_")), "ingest");
 
-    const missingMsg = "Missing Authorization header: send `Authorization: Bearer <api key>`";
+    const missingMsg = "Missing API key: send `Authorization: Bearer <api key>` or an `x-api-key` header";
     const headerMsg = "Malformed Authorization header: expected `Bearer <api key>`";
     const keyMsg = "Malformed API key: Clearlog keys look like clk_xxxxxxxx_…";
     expect(missing).toEqual({ ok: false, status: 401, error: missingMsg });
-    expect(empty).toEqual({ ok: false, status: 401, error: missingMsg });
+    expect(empty).toEqual({ ok: false, status: 401, error: headerMsg });
     expect(basic).toEqual({ ok: false, status: 401, error: headerMsg });
     expect(bare).toEqual({ ok: false, status: 401, error: headerMsg });
     expect(twoParts).toEqual({ ok: false, status: 401, error: headerMsg });
@@ -115,6 +131,13 @@ describe("authenticateApiKey", () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it("takes the key from an x-api-key header too (OpenTelemetry exporters set headers by environment)", async () => {
+    const created = await createApiKey({ name: "Collector", scopes: ["ingest"] }, CLI);
+    expect(presentedApiKey(new Headers({ "x-api-key": ` ${created.secret} ` }))).toBe(created.secret);
+    expect(await authenticate(presentedApiKey(new Headers({ "x-api-key": created.secret })), "ingest")).toMatchObject({ keyId: created.id });
+    expect(() => presentedApiKey(new Headers({ "x-api-key": "not-a-key" }))).toThrow("Malformed API key");
+  });
+
   it("refuses an unknown well-formed key and audits only its prefix", async () => {
     const { key, prefix } = generateApiKey();
     const before = await lastAuditId();
@@ -124,7 +147,7 @@ describe("authenticateApiKey", () => {
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({
       action: "api_key.authenticate", actorType: "system", actorId: null, resourceId: null, outcome: "denied",
-      metadata: { reason: "unknown_key", prefix },
+      metadata: { reason: "unknown_key", source: `key:${prefix}`, count: 1 },
     });
     const text = await tableText("audit_log");
     expect(text).not.toContain(key);
@@ -140,9 +163,9 @@ describe("authenticateApiKey", () => {
     expect(await authenticateApiKey(bearer(created.secret), "feedback")).toMatchObject({ status: 403, error: expect.stringContaining("'feedback'") });
 
     const audit = await auditSince(before);
-    expect(audit.map((a) => [a.actorType, a.actorId, a.resourceId, a.outcome, a.metadata])).toEqual([
-      ["api_key", created.id, created.id, "denied", { reason: "missing_scope", scope: "ingest" }],
-      ["api_key", created.id, created.id, "denied", { reason: "missing_scope", scope: "feedback" }],
+    expect(audit.map((a) => [a.actorType, a.resourceId, a.outcome, a.metadata])).toEqual([
+      ["system", created.id, "denied", { reason: "missing_scope:ingest", source: `key:${created.prefix}`, minute: expect.any(String), count: 1 }],
+      ["system", created.id, "denied", { reason: "missing_scope:feedback", source: `key:${created.prefix}`, minute: expect.any(String), count: 1 }],
     ]);
     expect(await tableText("audit_log")).not.toContain(created.secret);
     expect(await authenticateApiKey(bearer(created.secret), "consent")).toMatchObject({ ok: true });
@@ -168,8 +191,18 @@ describe("authenticateApiKey", () => {
     const audit = await auditSince(before);
     expect(audit.map((a) => [a.action, a.outcome, a.resourceId, a.metadata])).toEqual([
       ["api_key.revoke", "success", created.id, {}],
-      ["api_key.authenticate", "denied", created.id, { reason: "revoked", prefix: created.prefix }],
+      ["api_key.authenticate", "denied", created.id, { reason: "revoked", source: `key:${created.prefix}`, minute: expect.any(String), count: 1 }],
     ]);
+  });
+
+  it("counts a flood of refusals into one audit row per key prefix, reason and minute", async () => {
+    const { key, prefix } = generateApiKey();
+    const before = await lastAuditId();
+    for (let i = 0; i < 50; i++) await authenticate(key, "ingest").catch(() => {});
+    await flushRefusals();
+    const audit = await auditSince(before);
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.metadata).toMatchObject({ reason: "unknown_key", source: `key:${prefix}`, count: 50 });
   });
 });
 

@@ -1,6 +1,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import { writeAudit, type Actor } from "../audit/audit";
+import { recordRefusal } from "../audit/refusals";
 import { db } from "../db/client";
 import { SafeError } from "../errors";
 import type { ApiKeyScope, CreateApiKeyInput } from "./api-key-scopes";
@@ -51,50 +52,52 @@ export async function listApiKeys() {
   });
 }
 
-export type ApiKeyAuth =
-  | { ok: true; keyId: string; prefix: string; scopes: ApiKeyScope[] }
-  | { ok: false; status: 401 | 403; error: string };
+export interface ApiKeyPrincipal {
+  keyId: string;
+  prefix: string;
+  scopes: ApiKeyScope[];
+}
 
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-/** Checks an `Authorization: Bearer clk_…` header for a live key, whatever its scopes. */
-export async function authenticateAnyApiKey(header: string | null): Promise<ApiKeyAuth> {
-  if (!header) return { ok: false, status: 401, error: "Missing Authorization header: send `Authorization: Bearer <api key>`" };
-  const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
-  if (!match) return { ok: false, status: 401, error: "Malformed Authorization header: expected `Bearer <api key>`" };
-  const key = match[1]!;
-  const shape = KEY_SHAPE.exec(key);
-  if (!shape) return { ok: false, status: 401, error: "Malformed API key: Clearlog keys look like clk_xxxxxxxx_…" };
+/**
+ * The key a request presents: `Authorization: Bearer <key>`, or `x-api-key: <key>` (what
+ * OpenTelemetry users can set through OTEL_EXPORTER_OTLP_HEADERS). Throws when malformed.
+ */
+export function presentedApiKey(headers: Headers): string {
+  const authorization = headers.get("authorization");
+  const header = headers.get("x-api-key");
+  if (authorization === null && header === null) {
+    throw new SafeError("Missing API key: send `Authorization: Bearer <api key>` or an `x-api-key` header", "unauthenticated");
+  }
+  let key: string;
+  if (authorization !== null) {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+    if (!match) throw new SafeError("Malformed Authorization header: expected `Bearer <api key>`", "unauthenticated");
+    key = match[1]!;
+  } else key = header!.trim();
+  if (!KEY_SHAPE.test(key)) throw new SafeError("Malformed API key: Clearlog keys look like clk_xxxxxxxx_…", "unauthenticated");
+  return key;
+}
+
+/**
+ * The live key behind `key`, which must hold `scope` unless it is null. Refusals are counted per
+ * key prefix (lib/audit/refusals.ts), never with the presented secret.
+ */
+export async function authenticateApiKey(key: string, scope: ApiKeyScope | null): Promise<ApiKeyPrincipal> {
+  const prefix = KEY_SHAPE.exec(key)?.[1];
+  if (!prefix) throw new SafeError("Malformed API key: Clearlog keys look like clk_xxxxxxxx_…", "unauthenticated");
   const row = await db().apiKey.findUnique({ where: { secretHash: sha256Hex(key) } });
   if (!row || row.revokedAt) {
-    // Only the public prefix is recorded, never the presented secret.
-    await writeAudit({
-      actor: null,
-      action: "api_key.authenticate",
-      resourceType: "api_key",
-      resourceId: row?.id ?? null,
-      outcome: "denied",
-      metadata: { reason: row ? "revoked" : "unknown_key", prefix: `clk_${shape[1]}` },
-    });
-    return { ok: false, status: 401, error: "Invalid or revoked API key" };
+    recordRefusal({ action: "api_key.authenticate", resourceType: "api_key", resourceId: row?.id ?? null, reason: row ? "revoked" : "unknown_key", source: `key:clk_${prefix}` });
+    throw new SafeError("Invalid or revoked API key", "unauthenticated");
+  }
+  if (scope !== null && !row.scopes.includes(scope)) {
+    recordRefusal({ action: "api_key.authenticate", resourceType: "api_key", resourceId: row.id, reason: `missing_scope:${scope}`, source: `key:${row.prefix}` });
+    throw new SafeError(`This API key lacks the '${scope}' scope`, "forbidden");
   }
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     await db().apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
   }
-  return { ok: true, keyId: row.id, prefix: row.prefix, scopes: row.scopes };
-}
-
-/** As authenticateAnyApiKey, and the key must hold `scope` (403 otherwise). */
-export async function authenticateApiKey(header: string | null, scope: ApiKeyScope): Promise<ApiKeyAuth> {
-  const auth = await authenticateAnyApiKey(header);
-  if (!auth.ok || auth.scopes.includes(scope)) return auth;
-  await writeAudit({
-    actor: { type: "api_key", id: auth.keyId },
-    action: "api_key.authenticate",
-    resourceType: "api_key",
-    resourceId: auth.keyId,
-    outcome: "denied",
-    metadata: { reason: "missing_scope", scope },
-  });
-  return { ok: false, status: 403, error: `This API key lacks the '${scope}' scope` };
+  return { keyId: row.id, prefix: row.prefix, scopes: row.scopes };
 }

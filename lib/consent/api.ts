@@ -1,9 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { writeAudit } from "../audit/audit";
-import { SafeError } from "../errors";
-import { HttpError } from "../ingest/http";
-import { truncateIp } from "../ingest/ip";
+import { issuePath, SafeError } from "../errors";
 import { ensureSubject, pseudonymFor } from "../privacy/pseudonym";
 import { consentFor, recordConsent, type ConsentState } from "./consent";
 
@@ -21,7 +19,8 @@ export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
-  throw new HttpError(400, `${issue.path.join(".") || "body"}: ${issue.message}`);
+  const field = issuePath(issue.path);
+  throw new SafeError(`${field || "body"}: ${issue.message}`, "invalid", { field: field || undefined });
 }
 
 export function publicState(states: ConsentState[]) {
@@ -33,19 +32,14 @@ export async function readConsent(body: unknown) {
   return { purposes: publicState(await consentFor(pseudonymFor(id))) };
 }
 
-export async function updateConsent(body: unknown, ctx: { keyId: string; userAgent: string | null; ip: string | null }) {
+export async function updateConsent(body: unknown, ctx: { keyId: string; userAgent: string | null; network: string | null }) {
   const input = parseBody(consentUpdateSchema, body);
   const pseudonym = await ensureSubject(input.subject);
-  try {
-    const states = await recordConsent(pseudonym, Object.entries(input.purposes).map(([purpose, granted]) => ({ purpose, granted })), {
-      method: "api",
-      userAgent: ctx.userAgent,
-      ipPrefix: truncateIp(ctx.ip),
-    });
-    await writeAudit({ actor: { type: "api_key", id: ctx.keyId }, action: "consent.update", resourceType: "consent", outcome: "success", metadata: { purposes: Object.keys(input.purposes) } });
-    return { purposes: publicState(states) };
-  } catch (error) {
-    if (error instanceof SafeError) throw new HttpError(400, error.message);
-    throw error;
-  }
+  const states = await recordConsent(pseudonym, Object.entries(input.purposes).map(([purpose, granted]) => ({ purpose, granted })), {
+    method: "api",
+    userAgent: ctx.userAgent,
+    ipPrefix: ctx.network,
+  });
+  await writeAudit({ actor: { type: "api_key", id: ctx.keyId }, action: "consent.update", resourceType: "consent", outcome: "success", metadata: { purposes: Object.keys(input.purposes) } });
+  return { purposes: publicState(states) };
 }

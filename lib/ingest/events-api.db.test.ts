@@ -7,7 +7,7 @@ import { invalidateRuleCache } from "../classify/rule-cache";
 import { database, db } from "../db/client";
 import { databaseUrlFromEnv, overrideEnv } from "../env";
 import type { BatchResponse } from "../sdk/wire";
-import { resetRateLimits } from "./rate-limit";
+import { resetRateLimits } from "../api/with-api-key";
 import { startIngestServer, type IngestTestServer } from "@/test/support/api-server";
 import { flushSessions } from "./session-tracker";
 
@@ -110,7 +110,7 @@ afterAll(async () => {
 describe("POST /api/v1/events refuses bad requests and stores nothing of them", () => {
   it("malformed JSON, a body that is not an object, no events array, an empty array: 400", async () => {
     const e = good();
-    await expectRefused(400, /^Malformed JSON: /, `{"events":[${JSON.stringify(e)}`, {}, [e.id]);
+    await expectRefused(400, /^Malformed JSON at position \d+$/, `{"events":[${JSON.stringify(e)}`, {}, [e.id]);
     await expectRefused(400, /JSON object with an `events` array/, [e], {}, [e.id]);
     await expectRefused(400, /JSON object with an `events` array/, "null");
     await expectRefused(400, /JSON object with an `events` array/, '"events"');
@@ -129,7 +129,7 @@ describe("POST /api/v1/events refuses bad requests and stores nothing of them", 
 
   it("missing, malformed, unknown or revoked key: 401; a key without the ingest scope: 403", async () => {
     const e = good();
-    await expectRefused(401, /Missing Authorization header/, { events: [e] }, { key: null }, [e.id]);
+    await expectRefused(401, /^Missing API key/, { events: [e] }, { key: null }, [e.id]);
     await expectRefused(401, /Malformed Authorization header/, { events: [e] }, { authorization: `Basic ${key}` }, [e.id]);
     await expectRefused(401, /Malformed API key/, { events: [e] }, { key: "not-a-key" }, [e.id]);
     await expectRefused(401, /Invalid or revoked API key/, { events: [e] }, { key: `clk_deadbeef_${"A".repeat(43)}` }, [e.id]);

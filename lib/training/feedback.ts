@@ -23,7 +23,7 @@ export interface RecordedFeedback {
 /** A classification rule said `drop_event` for the feedback's text: nothing was stored. */
 export class FeedbackRefusedError extends SafeError {
   constructor(message: string) {
-    super(message, "invalid");
+    super(message, "refused");
     this.name = "FeedbackRefusedError";
   }
 }

@@ -4,6 +4,8 @@ import * as consent from "@/app/api/v1/consent/route";
 import * as events from "@/app/api/v1/events/route";
 import * as logs from "@/app/api/v1/otlp/v1/logs/route";
 import * as traces from "@/app/api/v1/otlp/v1/traces/route";
+import * as feedback from "@/app/api/v1/feedback/route";
+import * as whoami from "@/app/api/v1/whoami/route";
 
 // Test helper: serves the real ingestion route handlers over real HTTP on 127.0.0.1, without the rest
 // of Next.js, so database tests can drive the API (and the SDK) and stop or restart the server.
@@ -20,12 +22,14 @@ export interface IngestTestServer {
 
 function routes(): Record<string, Handler> {
   return {
-    "POST /api/v1/events": (r) => events.POST(r as never),
+    "POST /api/v1/events": (r) => events.POST(r),
     "OPTIONS /api/v1/events": async () => events.OPTIONS(),
-    "POST /api/v1/otlp/v1/logs": (r) => logs.POST(r as never),
-    "POST /api/v1/otlp/v1/traces": (r) => traces.POST(r as never),
-    "POST /api/v1/consent": (r) => consent.POST(r as never),
-    "PUT /api/v1/consent": (r) => consent.PUT(r as never),
+    "POST /api/v1/otlp/v1/logs": (r) => logs.POST(r),
+    "POST /api/v1/otlp/v1/traces": (r) => traces.POST(r),
+    "POST /api/v1/consent": (r) => consent.POST(r),
+    "PUT /api/v1/consent": (r) => consent.PUT(r),
+    "POST /api/v1/feedback": (r) => feedback.POST(r),
+    "GET /api/v1/whoami": (r) => whoami.GET(r),
   };
 }
 

@@ -1,11 +1,8 @@
-import { NextResponse, type NextRequest } from "next/server";
-import { authenticateAnyApiKey } from "@/lib/auth/api-keys";
+import { preflight } from "@/lib/api/cors";
+import { apiJson, withApiKey } from "@/lib/api/with-api-key";
 
 export const dynamic = "force-dynamic";
+export const OPTIONS = preflight;
 
 /** Lets an application check its key: which key it is and what it may do. Never echoes the secret. */
-export async function GET(request: NextRequest) {
-  const auth = await authenticateAnyApiKey(request.headers.get("authorization"));
-  if (!auth.ok) return NextResponse.json({ error: auth.error }, { status: auth.status });
-  return NextResponse.json({ key: auth.prefix, scopes: auth.scopes });
-}
+export const GET = withApiKey(null, async (ctx) => apiJson({ key: ctx.key.prefix, scopes: ctx.key.scopes }));

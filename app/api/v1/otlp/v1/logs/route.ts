@@ -1,13 +1,8 @@
-import type { NextRequest } from "next/server";
-import { preflight } from "@/lib/ingest/http";
-import { handleOtlp } from "@/lib/ingest/otlp-route";
+import { preflight } from "@/lib/api/cors";
+import { otlpRoute } from "@/lib/ingest/otlp-route";
 
 export const dynamic = "force-dynamic";
-
-/** Browser exporters on other origins send a CORS preflight first. */
 export const OPTIONS = preflight;
 
-/** OTLP/HTTP logs intake: POST an OTLP/JSON ExportLogsServiceRequest with an API key holding the `ingest` scope. */
-export async function POST(request: NextRequest) {
-  return handleOtlp(request, "logs");
-}
+/** OTLP/HTTP logs intake: an ExportLogsServiceRequest with an API key holding the `ingest` scope. */
+export const POST = otlpRoute("logs");
