@@ -10,7 +10,7 @@ import { consentChangeSchema } from "./consent-schema";
 
 /** An end user grants or withdraws one purpose for themselves; the history row is the proof. */
 export const updateConsentAction = defineAction(
-  { name: "consent.update", roles: ["end_user"], schema: consentChangeSchema, resourceType: "consent" },
+  { name: "consent.update", permission: "portal.use", schema: consentChangeSchema, resourceType: "consent" },
   async (change, { user, actor }) => {
     if (!user.subjectPseudonym) throw new SafeError("Your account is not linked to any data yet, so there is no consent to change.", "invalid");
     const h = await headers();

@@ -18,7 +18,7 @@ import { exportsFor } from "@/lib/privacy/subject-export";
 export const metadata: Metadata = { title: "Privacy center" };
 
 export default async function PrivacyPortalPage() {
-  const user = await requirePageUser(["end_user"]);
+  const user = await requirePageUser("portal.use");
   const pseudonym = user.subjectPseudonym;
   const h = await headers();
   // Browsers with Global Privacy Control send `Sec-GPC: 1`: it counts as an opt-out of sale and sharing.
