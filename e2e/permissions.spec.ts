@@ -7,7 +7,7 @@ import { ACCOUNTS, storageState, type AccountRole } from "./accounts";
 // Discovers every page and route handler under app/ and checks each against every role over real
 // HTTP: strangers, end users, data scientists and admins. A page or route with no recognised guard
 // fails here unless it is listed as public; the expected answer comes from the permission map.
-const APP = path.resolve(import.meta.dirname, "../app");
+const APP = path.resolve(__dirname, "../app");
 const PLACEHOLDER_ID = "00000000-0000-4000-8000-000000000000";
 const PUBLIC_PAGES = new Set(["/", "/login"]);
 const PUBLIC_ROUTES = new Set(["/api/health"]);
@@ -30,20 +30,21 @@ function urlOf(file: string): string {
 }
 
 /** The guards a file applies: the permission it asks for, or how else it decides. */
-function guardsIn(source: string): Guard[] {
+function guardsIn(source: string, page = false): Guard[] {
   const guards: Guard[] = [];
   for (const m of source.matchAll(/(?:requirePageUser|routeUser|requireUser)\("([a-z_.]+)"\)/g)) guards.push({ kind: "permission", permission: m[1] as Permission });
   if (/\bwithApiKey\(|\botlpRoute\(/.test(source)) guards.push({ kind: "api_key" });
-  if (/\bgetCurrentUser\(\)/.test(source) && guards.length === 0) guards.push({ kind: "signed_in" });
+  // A page that only reads the user (the login page, the root redirect) guards nothing.
+  if (!page && /\bgetCurrentUser\(\)/.test(source) && guards.length === 0) guards.push({ kind: "signed_in" });
   return guards;
 }
 
 /** A page's guards include those of the layouts above it. */
 function pageGuards(file: string): Guard[] {
-  const guards = guardsIn(readFileSync(file, "utf8"));
+  const guards = guardsIn(readFileSync(file, "utf8"), true);
   for (let dir = path.dirname(file); dir.startsWith(APP); dir = path.dirname(dir)) {
     try {
-      guards.push(...guardsIn(readFileSync(path.join(dir, "layout.tsx"), "utf8")));
+      guards.push(...guardsIn(readFileSync(path.join(dir, "layout.tsx"), "utf8"), true));
     } catch {
       // no layout at this level
     }
@@ -78,6 +79,7 @@ for (const role of ROLES) {
     if (role) test.use({ storageState: storageState(role) });
 
     test("pages answer as the permission map says", async ({ page }) => {
+      test.setTimeout(180_000);
       for (const p of pages.filter((x) => x.guards.length > 0)) {
         const response = await page.goto(p.url);
         const status = response?.status() ?? 0;
@@ -88,6 +90,7 @@ for (const role of ROLES) {
     });
 
     test("route handlers answer as the permission map says", async ({ request }) => {
+      test.setTimeout(180_000);
       for (const r of routes.filter((x) => x.guards.length > 0)) {
         for (const method of r.methods) {
           const status = await call(request, method, r.url);
