@@ -1,10 +1,9 @@
 import "server-only";
 import { z } from "zod";
-import { writeAudit } from "../audit/audit";
 import { SafeError } from "../errors";
 import { HttpError } from "../ingest/http";
 import { truncateIp } from "../ingest/ip";
-import { ensureSubject, pseudonymFor } from "../privacy/pseudonym";
+import { pseudonymFor } from "../privacy/pseudonym";
 import { consentFor, recordConsent, type ConsentState } from "./consent";
 
 // The consent API for applications (API key with the `consent` scope). The subject travels in the
@@ -35,14 +34,14 @@ export async function readConsent(body: unknown) {
 
 export async function updateConsent(body: unknown, ctx: { keyId: string; userAgent: string | null; ip: string | null }) {
   const input = parseBody(consentUpdateSchema, body);
-  const pseudonym = await ensureSubject(input.subject);
   try {
-    const states = await recordConsent(pseudonym, Object.entries(input.purposes).map(([purpose, granted]) => ({ purpose, granted })), {
+    // The subject's link is written with the change, in its transaction: a refused change writes nothing.
+    const states = await recordConsent({ externalId: input.subject }, Object.entries(input.purposes).map(([purpose, granted]) => ({ purpose, granted })), {
       method: "api",
       userAgent: ctx.userAgent,
       ipPrefix: truncateIp(ctx.ip),
+      actor: { type: "api_key", id: ctx.keyId },
     });
-    await writeAudit({ actor: { type: "api_key", id: ctx.keyId }, action: "consent.update", resourceType: "consent", outcome: "success", metadata: { purposes: Object.keys(input.purposes) } });
     return { purposes: publicState(states) };
   } catch (error) {
     if (error instanceof SafeError) throw new HttpError(400, error.message);

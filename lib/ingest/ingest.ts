@@ -7,7 +7,7 @@ import type { Classification } from "../db/enums";
 import { transaction } from "../db/transaction";
 import { env, secret } from "../env";
 import { hashToken } from "../privacy/anonymize";
-import { pseudonymFor } from "../privacy/pseudonym";
+import { linkSubjects, pseudonymFor } from "../privacy/pseudonym";
 import type { BatchResponse, EventResult } from "../sdk/wire";
 import { wireEventSchema } from "./event-schema";
 import { applyConsent } from "./consent-policy";
@@ -17,7 +17,7 @@ import { ensurePartitionsFor } from "./partition-cache";
 import { rememberSubjects, unknownSubjects } from "./known-subjects";
 import { trackSessions } from "./session-tracker";
 import { toEventRow, type EventRow } from "./event-row";
-import { insertEvents, upsertSubjects, type SessionRow } from "./store";
+import { insertEvents, type SessionRow } from "./store";
 
 // The ingestion pipeline, shared by the events API and the OTLP intake: validate each event, classify
 // and redact it, replace the subject by its pseudonym, and store the batch in one transaction.
@@ -102,7 +102,7 @@ export async function ingestEvents(raw: readonly unknown[], ctx: IngestContext):
     await ensurePartitionsFor(pool, toStore.map((s) => s.event.occurredAt));
     const { inserted, newSubjects } = await transaction(async (tx) => {
       const newSubjects = unknownSubjects([...pseudonyms].map(([externalId, pseudonym]) => ({ externalId, pseudonym })));
-      await upsertSubjects(tx.pg, newSubjects);
+      await linkSubjects(tx, newSubjects);
       return { inserted: await insertEvents(tx.pg, rows), newSubjects };
     });
     rememberSubjects(newSubjects.map((s) => s.pseudonym));

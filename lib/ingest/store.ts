@@ -80,17 +80,6 @@ async function insertSkippingDuplicates(client: Queryable, rows: EventRow[]): Pr
   return new Set(inserted.map((r) => `${r.event_id}|${r.ms}`));
 }
 
-export async function upsertSubjects(client: Queryable, subjects: { externalId: string; pseudonym: string }[]): Promise<void> {
-  if (subjects.length === 0) return;
-  const sorted = [...subjects].sort((a, b) => a.pseudonym.localeCompare(b.pseudonym));
-  await client.query(
-    `INSERT INTO subjects (id, external_id, pseudonym)
-     SELECT gen_random_uuid(), external_id, pseudonym FROM jsonb_to_recordset($1::jsonb) AS r(external_id text, pseudonym text)
-     ON CONFLICT (pseudonym) DO NOTHING`,
-    [JSON.stringify(sorted.map((s) => ({ external_id: s.externalId, pseudonym: s.pseudonym })))],
-  );
-}
-
 export async function upsertSessions(client: Queryable, sessions: SessionRow[]): Promise<void> {
   if (sessions.length === 0) return;
   const sorted = [...sessions].sort((a, b) => a.session_key.localeCompare(b.session_key));
