@@ -28,6 +28,7 @@ const EXPECTED: Record<string, "anyone" | readonly Role[]> = {
   "classification_rule.test": ["admin"],
   "classification_rule.preview": ["admin"],
   "consent.update": ["end_user"],
+  "consent.gpc": ["end_user"],
   "privacy_request.create": ["end_user"],
   "privacy_request.cancel": ["end_user"],
   "privacy_request.export": ["end_user"],
