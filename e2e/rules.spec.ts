@@ -87,4 +87,25 @@ test.describe("classification rules", () => {
     await expect(entries.filter({ has: page.getByRole("cell", { name: "classification_rule.delete", exact: true }) })).toHaveCount(1);
     await expect(entries.first()).toContainText("Ada Admin");
   });
+
+  test("the form refuses, in the browser, a regex the RE2 engine cannot run, and accepts one that backtracks in JavaScript", async ({ page }) => {
+    await page.goto("/admin/rules/new");
+    const form = page.getByRole("form", { name: "Rule" });
+    await form.getByLabel("Name", { exact: true }).fill(`E2E lookbehind ${unique("lb")}`);
+    const regex = form.getByLabel("Regex");
+    await regex.fill("(?<=order )#\\d+");
+    await form.getByLabel("Level").selectOption("internal");
+    await form.getByLabel("Action").selectOption("classify_only");
+    await form.getByRole("button", { name: "Create rule" }).click();
+    await expect(page.locator("#rule-matchRegex-error")).toHaveText(/^The regex uses a lookbehind `\(\?<=…\)`, which RE2 does not support .*match the preceding text too/);
+    await expect(regex).toHaveAttribute("aria-invalid", "true");
+    await expect(page).toHaveURL(/\/admin\/rules\/new$/);
+
+    // `(a+)+$` would backtrack catastrophically in JavaScript; RE2 runs it in linear time, so the tester takes it.
+    await regex.fill("(a+)+$");
+    const tester = page.getByTestId("rule-tester");
+    await tester.getByLabel(/Sample event/).fill(JSON.stringify({ type: "system", name: "note", message: `${"a".repeat(5000)}!` }));
+    await tester.getByRole("button", { name: "Test" }).click();
+    await expect(tester.getByTestId("tester-result")).toContainText("internal");
+  });
 });

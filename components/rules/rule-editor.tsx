@@ -13,7 +13,7 @@ import { RuleTesterPanel } from "./rule-tester-panel";
 /**
  * Creates or edits a rule. The form's values are shared with the preview and the tester, so an admin
  * can see what the rule would do before saving it. Validation runs in the browser with the same
- * schema as the server, then on the server again (which also times the regex).
+ * schema as the server (the regex compiled by the RE2 engine that ingestion runs), then on the server again.
  */
 export function RuleEditor({ rule, cacheSeconds }: { rule?: RuleView; cacheSeconds: number }) {
   const router = useRouter();

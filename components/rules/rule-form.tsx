@@ -4,7 +4,7 @@ import type { ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/form-error";
 import { inputClass } from "@/components/ui/text-field";
-import { MAX_REGEX_LENGTH } from "@/lib/classify/regex-safety";
+import { MAX_REGEX_LENGTH } from "@/lib/classify/rule-regex";
 import { RULE_ACTIONS, RULE_DETECTORS, RULE_EVENT_TYPES, RULE_LEVELS } from "@/lib/classify/rule-schema";
 import { EVENT_TYPE_LABELS } from "@/lib/dashboard/event-types";
 import { ACTION_HELP, ACTION_LABELS, DETECTOR_LABELS, type RuleFormState } from "./rule-labels";
@@ -126,7 +126,7 @@ export function RuleForm({
         <Row
           id="rule-matchRegex"
           label="Regex"
-          hint={`JavaScript syntax, flags gu, at most ${MAX_REGEX_LENGTH} characters. Only the matching text is acted on. Patterns that can backtrack catastrophically are refused.`}
+          hint={`RE2 syntax (linear-time: no lookaround or backreferences; (?i) for any case), at most ${MAX_REGEX_LENGTH} characters. Only the matching text is acted on.`}
           error={fieldErrors.matchRegex}
         >
           {input("matchRegex", { maxLength: MAX_REGEX_LENGTH, placeholder: "e.g. ZX-\\d{4,8}", mono: true })}

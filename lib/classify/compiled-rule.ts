@@ -1,6 +1,8 @@
 import type { Classification, EventType, RuleAction } from "../db/generated/enums";
+import { compileRuleRegex, RuleRegexError, type RuleRegex } from "./rule-regex";
 
-// A classification rule ready to run: its field-path glob and regex compiled once.
+// A classification rule ready to run: its field-path glob (JavaScript RegExp, built by us) and its
+// admin-written regex (RE2, lib/classify/rule-regex.ts) compiled once.
 export interface CompiledRule {
   id: string;
   name: string;
@@ -8,7 +10,7 @@ export interface CompiledRule {
   eventType: EventType | null;
   /** `*` in a field path matches any run of characters, dots included */
   path: RegExp | null;
-  regex: RegExp | null;
+  regex: RuleRegex | null;
   /** a detector name, `secret` (every secret detector) or `sensitive_field` (by field name) */
   detector: string | null;
   level: Classification;
@@ -36,12 +38,13 @@ export function globToRegExp(glob: string): RegExp {
 
 /** Throws a message naming the problem when the rule's regex does not compile. */
 export function compileRule(row: RuleRow): CompiledRule {
-  let regex: RegExp | null = null;
+  let regex: RuleRegex | null = null;
   if (row.matchRegex) {
     try {
-      regex = new RegExp(row.matchRegex, "gu");
+      regex = compileRuleRegex(row.matchRegex);
     } catch (error) {
-      throw new Error(`regex of rule "${row.name}" does not compile: ${(error as Error).message}`);
+      if (!(error instanceof RuleRegexError)) throw error;
+      throw new Error(`regex of rule "${row.name}" does not compile: it ${error.message}`);
     }
   }
   return {

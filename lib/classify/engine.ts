@@ -4,6 +4,7 @@ import type { CompiledRule } from "./compiled-rule";
 import type { DetectorName } from "./detector-types";
 import { DETECTORS, findAll, SECRET_DETECTORS } from "./detectors";
 import { maxLevel } from "./levels";
+import type { RuleRegex } from "./rule-regex";
 import { collectSlots, type Slot } from "./slots";
 
 // Classifies and redacts one event. Whatever the rules say, credentials (private keys, tokens,
@@ -50,13 +51,8 @@ class TextScan {
   }
 }
 
-function regexSpans(text: string, regex: RegExp): Span[] {
-  const spans: Span[] = [];
-  for (const m of text.matchAll(regex)) {
-    if (m[0].length === 0) continue;
-    spans.push({ start: m.index, end: m.index + m[0].length, detector: null });
-  }
-  return spans;
+function regexSpans(text: string, regex: RuleRegex): Span[] {
+  return regex.spans(text).map(([start, end]) => ({ start, end, detector: null }));
 }
 
 function ruleSpans(rule: CompiledRule, slot: Slot, scan: TextScan): Span[] {
@@ -65,8 +61,8 @@ function ruleSpans(rule: CompiledRule, slot: Slot, scan: TextScan): Span[] {
   if (slot.sensitive) return [];
   if (!rule.regex) return rule.detector ? scan.detector(rule.detector) : [{ start: 0, end: text.length, detector: null }];
   if (!rule.detector) return regexSpans(text, rule.regex);
-  const whole = new RegExp(rule.regex.source, rule.regex.flags.replace("g", ""));
-  return scan.detector(rule.detector).filter((s) => whole.test(text.slice(s.start, s.end)));
+  const regex = rule.regex;
+  return scan.detector(rule.detector).filter((s) => regex.test(text.slice(s.start, s.end)));
 }
 
 /** Object keys are text too: a key that holds a credential is renamed `[REDACTED_KEY]`, `[REDACTED_KEY_2]`, … */

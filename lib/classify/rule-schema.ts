@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { Classification, enumValues, EventType, RuleAction } from "../db/enums";
 import type { DetectorName } from "./detector-types";
-import { checkRegex } from "./regex-safety";
+import { checkRegex } from "./rule-regex";
 
 // The one schema for a classification rule's input, shared by the rule form (in the browser), the
 // server actions and lib/classify/rules.ts. Pure: no server imports.
