@@ -5,7 +5,7 @@ import path from "node:path";
 import { database } from "../lib/db/client";
 import { migrate, MigrationError } from "../lib/db/migrator";
 import { childEnv, env, EnvError } from "../lib/env";
-import { demoAccountsInUse, seedDemoWorkspace } from "../prisma/seed";
+import { DEMO_ACCOUNTS, demoAccountsInUse, seedDemoWorkspace } from "../prisma/seed";
 import { ensureSecret, portInUse, resolveDatabase, StartupError, pointAtDatabase, type DatabaseTarget } from "./database-target";
 
 // `npm start`: database (embedded unless DATABASE_URL), migrations, demo data once, build if the
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     // database() itself throws when the configuration is invalid; that was already reported.
     await Promise.resolve().then(() => database().close()).catch(() => {});
     if (target?.embedded) {
-      log("stopping embedded PostgreSQL");
+      log("stopping the embedded PostgreSQL");
       await target.embedded.stop();
     }
     process.exit(code);
@@ -81,11 +81,14 @@ async function main(): Promise<void> {
       if (seed.seeded) {
         log(`seeded the demo workspace (${seed.events} events)`);
         log(`demo API key (shown once, store it now): ${seed.apiKey}`);
-      }
-      const accounts = await demoAccountsInUse();
-      if (accounts.length > 0) {
-        log("demo logins:");
-        for (const a of accounts) log(`  ${a.role.padEnd(15)} ${a.email.padEnd(26)} ${a.password}`);
+        // Credentials are printed when they are created, never again (later starts' output is often kept).
+        log("demo logins (shown on this first start only; also in the README):");
+        for (const a of DEMO_ACCOUNTS) log(`  ${a.role.padEnd(15)} ${a.email.padEnd(26)} ${a.password}`);
+      } else {
+        const accounts = await demoAccountsInUse();
+        if (accounts.length > 0) {
+          log(`${accounts.length} demo login(s) still use their published password: change them or start from an empty database before exposing this server`);
+        }
       }
     }
 
@@ -95,7 +98,10 @@ async function main(): Promise<void> {
     } else {
       if (await buildIsStale()) {
         log("building the web app (first start or sources changed; this takes a minute or two)");
-        const code = await waitFor(run(["build"], { ...serverEnv, NODE_ENV: "production" }));
+        // Kept in `server` while it runs, so that a stop also stops the build.
+        server = run(["build"], { ...serverEnv, NODE_ENV: "production" });
+        const code = await waitFor(server);
+        if (stopping) return;
         if (code !== 0) throw new StartupError("The build failed; see the output above.");
       }
       server = run(["start", "-p", String(port), "-H", host], { ...serverEnv, NODE_ENV: "production" });

@@ -45,15 +45,6 @@ export function copyText(value: unknown): string {
 
 const EVENT_KEYS = EVENT_NAMES.split(", ") as (keyof EventRow)[];
 
-// The embedded server (PGlite over pglite-socket) does not speak the COPY FROM STDIN sub-protocol;
-// asked once per process, which it is.
-let copyAnswer: Promise<boolean> | undefined;
-
-function copySupported(client: pg.PoolClient): Promise<boolean> {
-  copyAnswer ??= client.query<{ v: string }>("SELECT version() AS v").then((r) => !/PGlite/i.test(r.rows[0]?.v ?? ""));
-  return copyAnswer;
-}
-
 /**
  * Inserts the rows and returns the keys (`event_id|epoch ms`) inserted. The common case — no row of
  * the batch stored before — goes through COPY, the fastest way into PostgreSQL; when the batch holds
@@ -62,7 +53,6 @@ function copySupported(client: pg.PoolClient): Promise<boolean> {
  */
 export async function insertEvents(client: pg.PoolClient, rows: EventRow[]): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
-  if (!(await copySupported(client))) return insertSkippingDuplicates(client, rows);
   await client.query("SAVEPOINT copy_events");
   try {
     const data = rows.map((row) => `${EVENT_KEYS.map((k) => copyText(row[k])).join("\t")}\n`).join("");
