@@ -5,7 +5,7 @@ import net from "node:net";
 import path from "node:path";
 import pg from "pg";
 import { embeddedUrl, EmbeddedPostgresError, startEmbeddedPostgres, type EmbeddedPostgres } from "../lib/db/embedded";
-import { dataDirProblem, inspectDataDir } from "../lib/db/embedded-data-dir";
+import { dataDirProblem, inspectDataDir, shownPath } from "../lib/db/embedded-data-dir";
 import { env, overrideEnv } from "../lib/env";
 
 // Shared by `npm start` and the CLI: which PostgreSQL to use, and the server secret.
@@ -72,7 +72,7 @@ async function embeddedPassword(file: string, clusterExists: boolean): Promise<s
   if (existsSync(file)) return (await readFile(file, "utf8")).trim();
   if (clusterExists) {
     throw new StartupError(
-      `${path.relative(process.cwd(), file)} is missing: it holds the embedded PostgreSQL's password. Restore it from your backup of the data directory.`,
+      `${shownPath(file)} is missing: it holds the embedded PostgreSQL's password. Restore it from your backup of the data directory.`,
     );
   }
   const password = randomBytes(24).toString("base64url");
@@ -104,10 +104,10 @@ export async function resolveDatabase(options: { log: (line: string) => void; jo
       `Port ${port} for the embedded PostgreSQL is in use (is another Clearlog running?). Stop it, or set CLEARLOG_EMBEDDED_PG_PORT.`,
     );
   }
-  options.log(`starting embedded PostgreSQL (data in ${path.relative(process.cwd(), dataDir) || dataDir})`);
+  options.log(`starting embedded PostgreSQL (data in ${shownPath(dataDir)})`);
   try {
     const state = await inspectDataDir(dataDir);
-    const problem = dataDirProblem(state, path.relative(process.cwd(), dataDir) || dataDir);
+    const problem = dataDirProblem(state, shownPath(dataDir));
     if (problem) throw new StartupError(problem);
     const password = await embeddedPassword(passwordFile, state.kind !== "empty");
     const embedded = await startEmbeddedPostgres({ dataDir, port, password, log: options.log });
@@ -126,7 +126,7 @@ export async function ensureSecret(log: (line: string) => void): Promise<void> {
   if (!existsSync(file)) {
     await mkdir(dir, { recursive: true });
     await writeFile(file, randomBytes(32).toString("hex"), { mode: 0o600 });
-    log(`generated the server secret in ${path.relative(process.cwd(), file)} (back it up: pseudonyms depend on it)`);
+    log(`generated the server secret in ${shownPath(file)} (back it up: pseudonyms depend on it)`);
   }
   overrideEnv({ CLEARLOG_SECRET: (await readFile(file, "utf8")).trim() });
 }

@@ -3,13 +3,15 @@ import { db } from "../lib/db/client";
 import { overrideEnv } from "../lib/env";
 import { hashPassword } from "../lib/auth/password";
 import { DEMO_ACCOUNTS } from "../prisma/seed";
-import { seedDemoOnFirstStart } from "./demo-seed";
+import { seedDemoOnFirstStart, warnAboutDemoPasswords } from "./demo-seed";
 
 // `npm start`'s demo output (scripts/demo-seed.ts) on this file's empty database: credentials are
 // printed when the workspace is created, and never on a later start.
+/** What a start prints about the demo: the seed's output, or the password warning when it seeded nothing. */
 async function startOutput(): Promise<string> {
   const lines: string[] = [];
-  await seedDemoOnFirstStart((line) => lines.push(line));
+  const log = (line: string) => lines.push(line);
+  if (!(await seedDemoOnFirstStart(log))) await warnAboutDemoPasswords(log);
   return lines.join("\n");
 }
 
@@ -17,6 +19,7 @@ describe("seedDemoOnFirstStart", () => {
   it("with CLEARLOG_SKIP_SEED=1 creates nothing and prints nothing", async () => {
     const restore = overrideEnv({ CLEARLOG_SKIP_SEED: "1" });
     try {
+      expect(await seedDemoOnFirstStart(() => {})).toBe(false);
       expect(await startOutput()).toBe("");
       expect(await db().user.count()).toBe(0);
     } finally {

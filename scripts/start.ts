@@ -5,7 +5,7 @@ import path from "node:path";
 import { database } from "../lib/db/client";
 import { migrate, MigrationError } from "../lib/db/migrator";
 import { childEnv, env, EnvError } from "../lib/env";
-import { seedDemoOnFirstStart } from "./demo-seed";
+import { seedDemoOnFirstStart, warnAboutDemoPasswords } from "./demo-seed";
 import { ensureSecret, portInUse, resolveDatabase, StartupError, pointAtDatabase, type DatabaseTarget } from "./database-target";
 
 // `npm start`: database (embedded unless DATABASE_URL), migrations, demo data once, build if the
@@ -93,7 +93,8 @@ async function main(): Promise<void> {
     const migrated = await migrate(target.url, { log: (line) => log(`migrations: ${line}`) });
     log(`migrations: ${migrated.applied.length} applied, ${migrated.alreadyApplied} already in place`);
 
-    await seedDemoOnFirstStart(log);
+    // Checking the demo passwords costs a password hash each: it runs while the web server starts.
+    if (!(await seedDemoOnFirstStart(log))) void warnAboutDemoPasswords(log).catch(() => {});
 
     const serverEnv = { NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: target.url, CLEARLOG_SECRET: env().CLEARLOG_SECRET!, PORT: String(port) };
     if (dev) {

@@ -42,6 +42,12 @@ export async function inspectDataDir(dir: string, arch: string = process.arch): 
   return { kind: "cluster" };
 }
 
+/** A folder as the user knows it: relative to the working directory when inside it, else absolute. */
+export function shownPath(folder: string): string {
+  const relative = path.relative(process.cwd(), folder);
+  return relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : path.resolve(folder);
+}
+
 /** Why the folder cannot be used, and what to do; null when it can. `shown` is the folder as the user knows it. */
 export function dataDirProblem(state: DataDirState, shown: string): string | null {
   switch (state.kind) {

