@@ -101,7 +101,7 @@ export async function resolveDatabase(options: { log: (line: string) => void; jo
       return { url, embedded: null, describe: `embedded PostgreSQL already running on port ${port}` };
     }
     throw new StartupError(
-      `Port ${port} for the embedded PostgreSQL is in use (is another Clearlog running?). Stop it, or set CLEARLOG_EMBEDDED_PG_PORT.`,
+      `Port ${port} for the embedded PostgreSQL is in use: another Clearlog is running, or a PostgreSQL left behind by one that was killed (docs/database.md). Stop it, or set CLEARLOG_EMBEDDED_PG_PORT.`,
     );
   }
   options.log(`starting embedded PostgreSQL (data in ${shownPath(dataDir)})`);
