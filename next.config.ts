@@ -7,7 +7,7 @@ const nextConfig: NextConfig = {
   // forbidden() answers 403 with app/forbidden.tsx when a role may not see a page.
   experimental: { authInterrupts: true },
   // Prisma's generated client and pg are server-only dependencies loaded at run time.
-  serverExternalPackages: ["pg", "@electric-sql/pglite", "@electric-sql/pglite-socket"],
+  serverExternalPackages: ["pg"],
   async headers() {
     return [
       {

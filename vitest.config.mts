@@ -26,6 +26,7 @@ export default defineConfig({
           name: "db",
           include: ["lib/**/*.db.test.ts", "scripts/**/*.db.test.ts", "prisma/**/*.db.test.ts"],
           environment: "node",
+          globalSetup: ["test/support/db-global-setup.ts"],
           setupFiles: ["test/support/db-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,

@@ -247,8 +247,6 @@ export async function benchDatabase(): Promise<TestDatabase> {
   const target = await createTestDatabase();
   overrideEnv({
     DATABASE_URL: target.url,
-    // The embedded server gets one connection (see scripts/database-target.ts).
-    CLEARLOG_DB_POOL_SIZE: target.kind === "embedded" ? "1" : undefined,
     CLEARLOG_SECRET: env().CLEARLOG_SECRET ?? "bench-secret-0123456789abcdef0123456789abcdef",
   });
   return target;

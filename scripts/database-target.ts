@@ -4,7 +4,8 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import pg from "pg";
-import { startEmbeddedPostgres, type EmbeddedPostgres } from "../lib/db/embedded";
+import { embeddedUrl, EmbeddedPostgresError, startEmbeddedPostgres, type EmbeddedPostgres } from "../lib/db/embedded";
+import { dataDirProblem, inspectDataDir, shownPath } from "../lib/db/embedded-data-dir";
 import { env, overrideEnv } from "../lib/env";
 
 // Shared by `npm start` and the CLI: which PostgreSQL to use, and the server secret.
@@ -64,11 +65,20 @@ export async function checkConnection(url: string): Promise<void> {
 }
 
 /**
- * The embedded server runs every connection in one PostgreSQL session, and interleaved extended-protocol
- * messages from concurrent connections can clobber each other's unnamed statements: one connection.
+ * The embedded server's password for the role postgres: generated with the cluster, kept beside it in
+ * the data directory (readable by this user only), and read again by the CLI when it joins.
  */
-function singleConnectionForEmbedded(): void {
-  overrideEnv({ CLEARLOG_DB_POOL_SIZE: "1" });
+async function embeddedPassword(file: string, clusterExists: boolean): Promise<string> {
+  if (existsSync(file)) return (await readFile(file, "utf8")).trim();
+  if (clusterExists) {
+    throw new StartupError(
+      `${shownPath(file)} is missing: it holds the embedded PostgreSQL's password. Restore it from your backup of the data directory.`,
+    );
+  }
+  const password = randomBytes(24).toString("base64url");
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, password, { mode: 0o600 });
+  return password;
 }
 
 /**
@@ -83,21 +93,29 @@ export async function resolveDatabase(options: { log: (line: string) => void; jo
   }
   const port = e.CLEARLOG_EMBEDDED_PG_PORT;
   const dataDir = path.resolve(e.CLEARLOG_DATA_DIR, "pg");
+  const passwordFile = path.resolve(e.CLEARLOG_DATA_DIR, "pg-password");
   if (await portInUse(port)) {
-    const url = `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
-    if (options.joinRunning) {
+    if (options.joinRunning && existsSync(passwordFile)) {
+      const url = embeddedUrl(port, await embeddedPassword(passwordFile, true));
       await checkConnection(url);
-      singleConnectionForEmbedded();
       return { url, embedded: null, describe: `embedded PostgreSQL already running on port ${port}` };
     }
     throw new StartupError(
-      `Port ${port} for the embedded PostgreSQL is in use (is another Clearlog running?). Stop it, or set CLEARLOG_EMBEDDED_PG_PORT.`,
+      `Port ${port} for the embedded PostgreSQL is in use: another Clearlog is running, or a PostgreSQL left behind by one that was killed (docs/database.md). Stop it, or set CLEARLOG_EMBEDDED_PG_PORT.`,
     );
   }
-  options.log(`starting embedded PostgreSQL (data in ${path.relative(process.cwd(), dataDir) || dataDir})`);
-  const embedded = await startEmbeddedPostgres({ dataDir, port });
-  singleConnectionForEmbedded();
-  return { url: embedded.url, embedded, describe: `embedded PostgreSQL on port ${port}` };
+  options.log(`starting embedded PostgreSQL (data in ${shownPath(dataDir)})`);
+  try {
+    const state = await inspectDataDir(dataDir);
+    const problem = dataDirProblem(state, shownPath(dataDir));
+    if (problem) throw new StartupError(problem);
+    const password = await embeddedPassword(passwordFile, state.kind !== "empty");
+    const embedded = await startEmbeddedPostgres({ dataDir, port, password, log: options.log });
+    return { url: embedded.url, embedded, describe: `embedded PostgreSQL 18 on port ${port}` };
+  } catch (error) {
+    if (error instanceof EmbeddedPostgresError) throw new StartupError(error.message);
+    throw error;
+  }
 }
 
 /** CLEARLOG_SECRET, or one generated once and kept in the data directory. */
@@ -108,7 +126,7 @@ export async function ensureSecret(log: (line: string) => void): Promise<void> {
   if (!existsSync(file)) {
     await mkdir(dir, { recursive: true });
     await writeFile(file, randomBytes(32).toString("hex"), { mode: 0o600 });
-    log(`generated the server secret in ${path.relative(process.cwd(), file)} (back it up: pseudonyms depend on it)`);
+    log(`generated the server secret in ${shownPath(file)} (back it up: pseudonyms depend on it)`);
   }
   overrideEnv({ CLEARLOG_SECRET: (await readFile(file, "utf8")).trim() });
 }

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -8,7 +8,7 @@ import { dropStaleDatabases } from "@/test/support/test-database";
 import { childEnv, env } from "../lib/env";
 
 // The server Playwright tests run against: `npm start` on its own fresh database (a new database on
-// TEST_DATABASE_URL/DATABASE_URL's server, or an embedded one in a temporary folder), on
+// TEST_DATABASE_URL/DATABASE_URL's server, or the embedded PostgreSQL in a temporary folder), on
 // CLEARLOG_E2E_PORT (3100).
 
 async function main() {
@@ -39,6 +39,8 @@ async function main() {
     };
   } else {
     const dir = await mkdtemp(path.join(os.tmpdir(), "clearlog-e2e-"));
+    // Reachable by the postgres user, which runs the embedded server when this runs as root.
+    await chmod(dir, 0o755);
     extraEnv.CLEARLOG_DATA_DIR = dir;
     extraEnv.CLEARLOG_EMBEDDED_PG_PORT = "54339";
     cleanup = () => rm(dir, { recursive: true, force: true });

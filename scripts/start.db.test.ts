@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { chmod, copyFile, mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import net from "node:net";
 import os from "node:os";
@@ -35,9 +35,13 @@ async function freePort(): Promise<number> {
 const dataDirs: string[] = [];
 let occupied: net.Server | undefined;
 
-async function start(overrides: Record<string, string>): Promise<Run & { dataDir: string }> {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), "clearlog-start-test-"));
-  dataDirs.push(dataDir);
+async function start(overrides: Record<string, string>, dataDir?: string): Promise<Run & { dataDir: string }> {
+  if (!dataDir) {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), "clearlog-start-test-"));
+    // Reachable by the postgres user, which runs the embedded server when the tests run as root.
+    await chmod(dataDir, 0o755);
+    dataDirs.push(dataDir);
+  }
   const env = childEnv({
     NEXT_TELEMETRY_DISABLED: "1",
     CLEARLOG_DATA_DIR: dataDir,
@@ -64,7 +68,7 @@ async function start(overrides: Record<string, string>): Promise<Run & { dataDir
     child.on("error", reject);
     child.on("close", (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr, ms: Date.now() - began, dataDir });
+      resolve({ code, stdout, stderr, ms: Date.now() - began, dataDir: dataDir! });
     });
   });
 }
@@ -109,15 +113,12 @@ describe("npm start: startup errors", () => {
     expect(run.stdout).not.toContain("hunter2");
   });
 
-  it.skipIf(!testServerUrl())(
-    "(c) a database that does not exist says so (needs TEST_DATABASE_URL: PGlite serves any database name)",
-    async () => {
-      const missing = new URL(testServerUrl()!);
-      missing.pathname = `/clearlog_missing_${randomBytes(6).toString("hex")}`;
-      const run = await start({ DATABASE_URL: missing.toString() });
-      expectStartupError(run, /the database does not exist/);
-    },
-  );
+  it("(c) a database that does not exist says so", async () => {
+    const missing = new URL(testServerUrl()!);
+    missing.pathname = `/clearlog_missing_${randomBytes(6).toString("hex")}`;
+    const run = await start({ DATABASE_URL: missing.toString() });
+    expectStartupError(run, /the database does not exist/);
+  });
 
   it("(d) a PORT already in use says so before touching any database", async () => {
     occupied = net.createServer();
@@ -148,5 +149,20 @@ describe("npm start: startup errors", () => {
     } finally {
       await new Promise<void>((resolve) => blocker.close(() => resolve()));
     }
+  });
+
+  it("without DATABASE_URL, a data directory left by the PGlite embedded server is refused and left untouched", async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), "clearlog-start-test-"));
+    await chmod(dataDir, 0o755);
+    dataDirs.push(dataDir);
+    const fixtures = path.join(root, "test", "support", "fixtures");
+    await mkdir(path.join(dataDir, "pg", "global"), { recursive: true });
+    await copyFile(path.join(fixtures, "pglite-0.5.14-PG_VERSION"), path.join(dataDir, "pg", "PG_VERSION"));
+    await copyFile(path.join(fixtures, "pglite-0.5.14-pg_control"), path.join(dataDir, "pg", "global", "pg_control"));
+    const run = await start({ DATABASE_URL: "" }, dataDir);
+    expectStartupError(run, /pg holds a database made by PGlite.*Nothing was changed\. Move it aside to start afresh \(mv .*pg .*pg-pglite\)/);
+    expect((await readdir(path.join(dataDir, "pg"), { recursive: true })).sort()).toEqual(["PG_VERSION", "global", "global/pg_control"]);
+    // No password file, no cluster: nothing beside it either.
+    expect((await readdir(dataDir)).sort()).toEqual(["pg"]);
   });
 });

@@ -5,7 +5,7 @@ import path from "node:path";
 import { database } from "../lib/db/client";
 import { migrate, MigrationError } from "../lib/db/migrator";
 import { childEnv, env, EnvError } from "../lib/env";
-import { demoAccountsInUse, seedDemoWorkspace } from "../prisma/seed";
+import { seedDemoOnFirstStart, warnAboutDemoPasswords } from "./demo-seed";
 import { ensureSecret, portInUse, resolveDatabase, StartupError, pointAtDatabase, type DatabaseTarget } from "./database-target";
 
 // `npm start`: database (embedded unless DATABASE_URL), migrations, demo data once, build if the
@@ -34,8 +34,25 @@ async function buildIsStale(): Promise<boolean> {
   return false;
 }
 
-function run(args: string[], extraEnv: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [nextBin, ...args], { stdio: "inherit", env: childEnv(extraEnv) });
+/** Children in a process group of their own, stopped as a whole: next build leaves workers behind otherwise. */
+const grouped = new WeakSet<ChildProcess>();
+
+function run(args: string[], extraEnv: Record<string, string>, group = false): ChildProcess {
+  const child = spawn(process.execPath, [nextBin, ...args], { stdio: "inherit", env: childEnv(extraEnv), detached: group });
+  if (group) grouped.add(child);
+  return child;
+}
+
+function terminate(child: ChildProcess): void {
+  if (grouped.has(child) && child.pid) {
+    try {
+      process.kill(-child.pid, "SIGTERM");
+      return;
+    } catch {
+      // The group is gone already; the child itself is signalled below.
+    }
+  }
+  child.kill("SIGTERM");
 }
 
 function waitFor(child: ChildProcess): Promise<number> {
@@ -50,13 +67,13 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     if (server && server.exitCode === null) {
-      server.kill("SIGTERM");
+      terminate(server);
       await waitFor(server);
     }
     // database() itself throws when the configuration is invalid; that was already reported.
     await Promise.resolve().then(() => database().close()).catch(() => {});
     if (target?.embedded) {
-      log("stopping embedded PostgreSQL");
+      log("stopping the embedded PostgreSQL");
       await target.embedded.stop();
     }
     process.exit(code);
@@ -76,18 +93,8 @@ async function main(): Promise<void> {
     const migrated = await migrate(target.url, { log: (line) => log(`migrations: ${line}`) });
     log(`migrations: ${migrated.applied.length} applied, ${migrated.alreadyApplied} already in place`);
 
-    if (env().CLEARLOG_SKIP_SEED === "0") {
-      const seed = await seedDemoWorkspace();
-      if (seed.seeded) {
-        log(`seeded the demo workspace (${seed.events} events)`);
-        log(`demo API key (shown once, store it now): ${seed.apiKey}`);
-      }
-      const accounts = await demoAccountsInUse();
-      if (accounts.length > 0) {
-        log("demo logins:");
-        for (const a of accounts) log(`  ${a.role.padEnd(15)} ${a.email.padEnd(26)} ${a.password}`);
-      }
-    }
+    // Checking the demo passwords costs a password hash each: it runs while the web server starts.
+    if (!(await seedDemoOnFirstStart(log))) void warnAboutDemoPasswords(log).catch(() => {});
 
     const serverEnv = { NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: target.url, CLEARLOG_SECRET: env().CLEARLOG_SECRET!, PORT: String(port) };
     if (dev) {
@@ -95,7 +102,10 @@ async function main(): Promise<void> {
     } else {
       if (await buildIsStale()) {
         log("building the web app (first start or sources changed; this takes a minute or two)");
-        const code = await waitFor(run(["build"], { ...serverEnv, NODE_ENV: "production" }));
+        // Kept in `server` while it runs, so that a stop also stops the build.
+        server = run(["build"], { ...serverEnv, NODE_ENV: "production" }, true);
+        const code = await waitFor(server);
+        if (stopping) return;
         if (code !== 0) throw new StartupError("The build failed; see the output above.");
       }
       server = run(["start", "-p", String(port), "-H", host], { ...serverEnv, NODE_ENV: "production" });

@@ -117,9 +117,6 @@ async function applyOne(client: pg.Client, migration: LocalMigration): Promise<b
   const id = randomUUID();
   await client.query("BEGIN");
   try {
-    // Besides the advisory lock: the embedded server shares one backend between its connections,
-    // where advisory locks do not exclude each other, but transactions are still serialised.
-    await client.query(`LOCK TABLE "_prisma_migrations" IN SHARE ROW EXCLUSIVE MODE`);
     const { rowCount } = await client.query(
       `SELECT 1 FROM "_prisma_migrations" WHERE migration_name = $1 AND rolled_back_at IS NULL`,
       [migration.name],

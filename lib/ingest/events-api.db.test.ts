@@ -238,8 +238,7 @@ describe("POST /api/v1/events answers per event and only after commit", () => {
     expect(rows[0]).toMatchObject({ type: "user_action", payload: { attributes: { plan: "pro" } } });
   });
 
-  // On PostgreSQL the observer's own connection sees only committed rows, so a commit after the answer
-  // fails here; the embedded PGlite serializes sessions, so there the observer simply waits for it.
+  // The observer's own connection sees only committed rows, so a commit after the answer fails here.
   it("the rows of a 2xx answer are visible the moment it arrives; a resent batch is all `duplicate`", async () => {
     const session = uid("sess");
     const batch = Array.from({ length: 300 }, (_, i) => good({ type: "user_action", action: `step.${i}`, sessionId: session }));

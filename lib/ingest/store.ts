@@ -38,14 +38,6 @@ export function copyText(value: unknown): string {
   return text.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r");
 }
 
-// The embedded server (PGlite over pglite-socket) does not speak the COPY FROM STDIN sub-protocol;
-// asked once per process, which it is.
-let copyAnswer: Promise<boolean> | undefined;
-
-function copySupported(client: Queryable): Promise<boolean> {
-  copyAnswer ??= client.query<{ v: string }>("SELECT version() AS v").then((r) => !/PGlite/i.test(r.rows[0]?.v ?? ""));
-  return copyAnswer;
-}
 
 /**
  * Inserts the rows and returns the keys (`event_id|epoch ms`) inserted. The common case — no row of
@@ -55,7 +47,6 @@ function copySupported(client: Queryable): Promise<boolean> {
  */
 export async function insertEvents(client: Queryable, rows: EventRow[]): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
-  if (!(await copySupported(client))) return insertSkippingDuplicates(client, rows);
   await client.query("SAVEPOINT copy_events");
   try {
     const data = rows.map((row) => `${WRITTEN_COLUMNS.map((k) => copyText(row[k])).join("\t")}\n`).join("");

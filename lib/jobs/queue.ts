@@ -5,7 +5,7 @@ import { database } from "../db/client";
 import { enumValues, JobKind as JobKindValues, type JobKind } from "../db/enums";
 
 // pg-boss delivers jobs (retries with backoff, expiry, one worker at a time per job). It runs its SQL
-// through our own pool so that the embedded server, which wants one connection per process, works too.
+// through our own pool, so a process has one set of connections to size and close.
 // Its data is `{ jobId }` only: what the job is about lives in our `jobs` table.
 export const JOB_KINDS: readonly JobKind[] = enumValues(JobKindValues);
 

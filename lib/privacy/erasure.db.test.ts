@@ -71,6 +71,29 @@ describe("erasure requests", () => {
   });
 });
 
+describe("erasure progress", () => {
+  it("is reported after each table, on its own connection, while the erasure's transaction is still open", async () => {
+    const p = await person();
+    const { request, job } = await erasureRequest(p, "in_progress");
+    const seen: { done: number; status: string; events: number }[] = [];
+    await eraseForRequest(request.id, async (done) => {
+      // Another connection: the request is not completed and the events are not gone until the commit.
+      const [status, events] = await Promise.all([
+        db().privacyRequest.findUniqueOrThrow({ where: { id: request.id } }).then((r) => r.status),
+        db().systemLog.count({ where: { subjectPseudonym: p.pseudonym } }),
+      ]);
+      seen.push({ done, status, events });
+      await db().job.update({ where: { id: job!.id }, data: { processed: done, total: SUBJECT_COLUMNS.length } });
+    });
+    expect(seen.map((s) => s.done)).toEqual(SUBJECT_COLUMNS.map((_, i) => i + 1));
+    expect(new Set(seen.map((s) => s.status))).toEqual(new Set(["in_progress"]));
+    expect(new Set(seen.map((s) => s.events))).toEqual(new Set([stored.events]));
+    expect(await db().job.findUniqueOrThrow({ where: { id: job!.id } })).toMatchObject({ processed: SUBJECT_COLUMNS.length });
+    expect((await db().privacyRequest.findUniqueOrThrow({ where: { id: request.id } })).status).toBe("completed");
+    expect(await dataOf(p)).toEqual({ events: 0, sessions: 0, consent: 0, subject: 0 });
+  });
+});
+
 describe("SUBJECT_COLUMNS", () => {
   async function columns() {
     const { rows } = await database().pool.query<{ t: string; c: string; type: string }>(

@@ -35,15 +35,16 @@ function statement(c: SubjectColumn): string {
 
 export async function eraseSubjectJob(job: JobRecord, progress: Progress): Promise<ErasureReceipt> {
   if (!job.privacyRequestId) throw new SafeError("This erasure job is not attached to a request.");
-  // The transaction below holds this process's connection on the embedded server, so progress is
-  // reported around it rather than inside.
+  // Progress is written on its own connection as each table is done, so the page sees it while the
+  // erasure's transaction is still open (the job row is not among the rows the erasure locks).
   await progress(0, SUBJECT_COLUMNS.length, "erasing");
-  const receipt = await eraseForRequest(job.privacyRequestId);
+  const receipt = await eraseForRequest(job.privacyRequestId, (done) => progress(done, SUBJECT_COLUMNS.length, "erasing"));
   await progress(SUBJECT_COLUMNS.length, SUBJECT_COLUMNS.length, "erased");
   return receipt;
 }
 
-export async function eraseForRequest(requestId: string): Promise<ErasureReceipt> {
+/** `onTable` hears how many of SUBJECT_COLUMNS are done, inside the transaction, after each one. */
+export async function eraseForRequest(requestId: string, onTable?: (done: number) => Promise<void>): Promise<ErasureReceipt> {
   const { receipt, pseudonym } = await transaction(
     async (tx) => {
       const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM privacy_requests WHERE id = ${requestId}::uuid FOR UPDATE`;
@@ -59,7 +60,7 @@ export async function eraseForRequest(requestId: string): Promise<ErasureReceipt
       let featureSets: string[] = [];
       let modelVersions: string[] = [];
       if (pseudonym) {
-        for (const c of SUBJECT_COLUMNS) {
+        for (const [index, c] of SUBJECT_COLUMNS.entries()) {
           if (c.erase === "training_membership") {
             const impact = await withdrawFromTraining(tx, pseudonym, "erased");
             ({ featureSets, modelVersions } = impact);
@@ -69,6 +70,7 @@ export async function eraseForRequest(requestId: string): Promise<ErasureReceipt
           } else {
             tables[c.table] = (tables[c.table] ?? 0) + (await tx.$executeRawUnsafe(statement(c), pseudonym));
           }
+          await onTable?.(index + 1);
         }
       }
 

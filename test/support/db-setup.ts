@@ -15,8 +15,6 @@ beforeAll(async () => {
   testDb = await createTestDatabase();
   restoreEnv = overrideEnv({
     DATABASE_URL: testDb.url,
-    // See scripts/database-target.ts: the embedded server gets one connection.
-    CLEARLOG_DB_POOL_SIZE: testDb.kind === "embedded" ? "1" : undefined,
     CLEARLOG_SECRET: env().CLEARLOG_SECRET ?? "test-secret-0123456789abcdef0123456789abcdef",
   });
 });

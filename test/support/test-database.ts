@@ -1,12 +1,16 @@
 import { randomBytes } from "node:crypto";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import pg from "pg";
 import { env } from "@/lib/env";
 import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { migrate } from "@/lib/db/migrator";
 
-// Database-test harness: every test file gets its own freshly migrated database, dropped afterwards.
-// On a real server (TEST_DATABASE_URL or DATABASE_URL) that is a new database; otherwise an
-// in-memory embedded PostgreSQL on a free port.
+// Database-test harness: every test file gets its own freshly migrated database, dropped afterwards,
+// on the server in TEST_DATABASE_URL or DATABASE_URL. Without either, the db project's global setup
+// (test/support/db-global-setup.ts) starts one embedded PostgreSQL for the run and sets
+// TEST_DATABASE_URL to it; outside Vitest (benchmarks) each call starts a throwaway one.
 export interface TestDatabase {
   url: string;
   kind: "server" | "embedded";
@@ -71,9 +75,31 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
       },
     };
   } else {
-    const embedded = await startEmbeddedPostgres({ port: 0 });
-    result = { url: embedded.url, kind: "embedded", drop: () => embedded.stop() };
+    const cluster = await startThrowawayPostgres();
+    result = { url: cluster.url, kind: "embedded", drop: cluster.stop };
   }
   if (options.migrate !== false) await migrate(result.url);
   return result;
+}
+
+/**
+ * An embedded PostgreSQL in a temporary folder, without fsync, removed when stopped. The folder is
+ * readable by others so that, as root, the postgres user can reach the cluster inside it.
+ */
+export async function startThrowawayPostgres(): Promise<{ url: string; stop(): Promise<void> }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "clearlog-pg-"));
+  await chmod(dir, 0o755);
+  try {
+    const server = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), port: 0, durable: false });
+    return {
+      url: server.url,
+      async stop() {
+        await server.stop();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
 }
