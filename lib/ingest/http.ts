@@ -4,7 +4,7 @@ import { authenticateApiKey } from "../auth/api-keys";
 import type { ApiKeyScope } from "../auth/api-key-scopes";
 import { env } from "../env";
 import { logger } from "../logger";
-import type { ErrorResponse } from "../sdk/wire";
+import type { ErrorResponse } from "@clearlog/sdk";
 import { takeToken } from "./rate-limit";
 
 // What every ingestion endpoint does before it looks at the events: authenticate the key, apply the

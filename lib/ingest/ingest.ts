@@ -6,7 +6,7 @@ import { database } from "../db/client";
 import { env, secret } from "../env";
 import { hashToken } from "../privacy/anonymize";
 import { pseudonymFor } from "../privacy/pseudonym";
-import type { BatchResponse, EventResult } from "../sdk/wire";
+import type { BatchResponse, EventResult } from "@clearlog/sdk";
 import { wireEventSchema } from "./event-schema";
 import { applyConsent } from "./consent-policy";
 import { truncateIp } from "./ip";

@@ -2,7 +2,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { env } from "@/lib/env";
 import { acceptJson, CORS_HEADERS, failure, HttpError, preflight, requestIp } from "@/lib/ingest/http";
 import { ingestEvents } from "@/lib/ingest/ingest";
-import type { BatchResponse } from "@/lib/sdk/wire";
+import type { BatchResponse } from "@clearlog/sdk";
 
 export const dynamic = "force-dynamic";
 

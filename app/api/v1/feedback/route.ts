@@ -3,7 +3,7 @@ import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { SafeError } from "@/lib/errors";
 import { acceptJson, CORS_HEADERS, errorResponse, failure, HttpError, preflight } from "@/lib/ingest/http";
-import type { FeedbackResponse } from "@/lib/sdk/types";
+import type { FeedbackResponse } from "@clearlog/sdk";
 import { FeedbackRefusedError, recordFeedback } from "@/lib/training/feedback";
 
 export const dynamic = "force-dynamic";
