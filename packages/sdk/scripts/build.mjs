@@ -1,8 +1,8 @@
 // Builds the published package into dist/ (run by `npm run build`, and by `prepare`, so a root
 // `npm install` and `npm pack` always leave a fresh build):
 //   index.mjs (ESM) and index.cjs (CommonJS) for Node and bundlers, readable;
-//   browser.mjs, the `browser` entry: the same code minified (budget: 7 KB gzipped, checked by
-//   src/bundle-size.test.ts);
+//   browser.mjs, the `browser` entry: src/browser.ts (all but the consent client) minified (budget:
+//   7 KB gzipped, checked by src/bundle-size.test.ts);
 //   types/*.d.ts from tsc, and index.d.mts / index.d.cts so each module format gets its own types.
 // esbuild bundles src/ into one file per format, so the package has no runtime dependencies.
 import { spawnSync } from "node:child_process";
@@ -16,19 +16,20 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dist = path.join(root, "dist");
 
 /** esbuild options shared by every output. */
-const common = { entryPoints: [path.join(root, "src/index.ts")], bundle: true, platform: "neutral", target: "es2022", legalComments: "none", logLevel: "warning" };
+const common = { bundle: true, platform: "neutral", target: "es2022", legalComments: "none", charset: "utf8", logLevel: "warning" };
 
 /** The browser entry's options; `write: false` keeps the output in memory (the size test uses it). */
 export function browserOptions(write = true) {
-  return { ...common, format: "esm", minify: true, outfile: path.join(dist, "browser.mjs"), write };
+  return { ...common, entryPoints: [path.join(root, "src/browser.ts")], format: "esm", minify: true, outfile: path.join(dist, "browser.mjs"), write };
 }
 
 export async function build() {
+  const entry = path.join(root, "src/index.ts");
   rmSync(dist, { recursive: true, force: true });
   mkdirSync(dist, { recursive: true });
   await Promise.all([
-    esbuild.build({ ...common, format: "esm", outfile: path.join(dist, "index.mjs") }),
-    esbuild.build({ ...common, format: "cjs", outfile: path.join(dist, "index.cjs") }),
+    esbuild.build({ ...common, entryPoints: [entry], format: "esm", outfile: path.join(dist, "index.mjs") }),
+    esbuild.build({ ...common, entryPoints: [entry], format: "cjs", outfile: path.join(dist, "index.cjs") }),
     esbuild.build(browserOptions()),
   ]);
   const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
@@ -38,6 +39,7 @@ export async function build() {
   // and CommonJS types for `require` (moduleResolution node16 / nodenext / bundler).
   writeFileSync(path.join(dist, "index.d.mts"), 'export * from "./types/index.js";\n');
   writeFileSync(path.join(dist, "index.d.cts"), 'export * from "./types/index.js";\n');
+  writeFileSync(path.join(dist, "browser.d.mts"), 'export * from "./types/browser.js";\n');
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

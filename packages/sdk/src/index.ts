@@ -1,23 +1,5 @@
-// Clearlog client SDK: send events from applications (Node 20+ and browsers) to a Clearlog server.
-// No server imports here: this folder is bundled into browser code.
-export { createLogger } from "./logger";
-export { ClearlogError } from "./errors";
+// Clearlog client SDK: send events from applications (Node 18+ and browsers) to a Clearlog server.
+// No server imports and no dependencies: this package is bundled into browser code too.
+export * from "./browser";
 export { createConsentClient } from "./consent";
 export type { ConsentClient, ConsentClientOptions, PurposeConsent } from "./consent";
-export type { ClearlogErrorCode, Rejection } from "./errors";
-export type {
-  AiInteraction,
-  ApiRequestInfo,
-  Details,
-  Feedback,
-  FeedbackResponse,
-  FeedbackResult,
-  FetchInit,
-  FetchLike,
-  FetchResponseLike,
-  Logger,
-  LoggerOptions,
-  LoggerStats,
-  TimerApi,
-} from "./types";
-export type * from "./wire";

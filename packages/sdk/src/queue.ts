@@ -14,92 +14,56 @@ export interface QueuedEvent {
 }
 
 export class EventQueue {
-  private items: (QueuedEvent | undefined)[] = [];
-  private head = 0;
-  private inflight: QueuedEvent[] = [];
+  /** waiting, oldest first (at most maxQueueSize events, so splicing the front stays cheap) */
+  #pending: QueuedEvent[] = [];
+  #inflight: QueuedEvent[] = [];
 
-  constructor(private readonly max: number) {}
+  readonly #max: number;
 
-  get pendingCount(): number {
-    return this.items.length - this.head;
+  constructor(max: number) {
+    this.#max = max;
   }
 
-  get inflightCount(): number {
-    return this.inflight.length;
+  get pendingCount(): number {
+    return this.#pending.length;
   }
 
   get size(): number {
-    return this.pendingCount + this.inflight.length;
+    return this.#pending.length + this.#inflight.length;
   }
 
   /** Adds an event at the back; returns the events dropped to stay within the bound (oldest first). */
   push(event: QueuedEvent): QueuedEvent[] {
-    this.items.push(event);
-    const dropped: QueuedEvent[] = [];
-    while (this.size > this.max && this.pendingCount > 0) {
-      const oldest = this.items[this.head];
-      this.items[this.head] = undefined;
-      this.head++;
-      if (oldest) dropped.push(oldest);
-    }
-    this.compact();
-    return dropped;
+    this.#pending.push(event);
+    return this.#pending.splice(0, Math.min(Math.max(this.size - this.#max, 0), this.#pending.length));
   }
 
   /** Moves up to `n` events from the front of pending into flight and returns them. */
   take(n: number): QueuedEvent[] {
-    const count = Math.min(n, this.pendingCount);
-    const batch = this.items.slice(this.head, this.head + count) as QueuedEvent[];
-    for (let i = this.head; i < this.head + count; i++) this.items[i] = undefined;
-    this.head += count;
-    this.inflight.push(...batch);
-    this.compact();
+    const batch = this.#pending.splice(0, n);
+    this.#inflight.push(...batch);
     return batch;
   }
 
   /** The first `n` in-flight events are done (sent, rejected or dropped): forget them. */
   settle(n: number): void {
-    this.inflight.splice(0, n);
+    this.#inflight.splice(0, n);
   }
 
   /** Sending stopped: what is still in flight goes back to the front of pending, in order. */
   requeue(): void {
-    if (this.inflight.length === 0) return;
-    this.items = [...this.inflight, ...this.items.slice(this.head)];
-    this.head = 0;
-    this.inflight = [];
+    this.#pending.unshift(...this.#inflight.splice(0));
   }
 
   /** In-flight then pending events, oldest first (what a page-unload send should carry). */
-  *oldestFirst(): Generator<QueuedEvent> {
-    yield* this.inflight;
-    for (let i = this.head; i < this.items.length; i++) {
-      const e = this.items[i];
-      if (e) yield e;
-    }
+  oldestFirst(): QueuedEvent[] {
+    return [...this.#inflight, ...this.#pending];
   }
 
   /** Removes the given events from pending (not from flight); returns the ids removed. */
   removePending(ids: ReadonlySet<string>): string[] {
-    const removed: string[] = [];
-    const kept: QueuedEvent[] = [];
-    for (let i = this.head; i < this.items.length; i++) {
-      const e = this.items[i];
-      if (!e) continue;
-      if (ids.has(e.id)) removed.push(e.id);
-      else kept.push(e);
-    }
-    if (removed.length > 0) {
-      this.items = kept;
-      this.head = 0;
-    }
+    const removed = this.#pending.filter((e) => ids.has(e.id)).map((e) => e.id);
+    this.#pending = this.#pending.filter((e) => !ids.has(e.id));
     return removed;
-  }
-
-  private compact(): void {
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
   }
 }

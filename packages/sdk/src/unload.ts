@@ -28,12 +28,10 @@ export interface UnloadEnvironment {
 
 /** `document` and `window` when running in a browser (checked at call time), else undefined. */
 export function browserEnvironment(): UnloadEnvironment | undefined {
-  const g = globalThis as { document?: unknown; window?: unknown };
-  const isTarget = (x: unknown): x is EventTargetLike =>
-    !!x && typeof (x as EventTargetLike).addEventListener === "function" && typeof (x as EventTargetLike).removeEventListener === "function";
+  const { document, window } = globalThis as UnloadEnvironment;
   const env: UnloadEnvironment = {};
-  if (isTarget(g.document)) env.document = g.document as EventTargetLike & { visibilityState?: string };
-  if (isTarget(g.window)) env.window = g.window;
+  if (typeof document?.addEventListener === "function") env.document = document;
+  if (typeof window?.addEventListener === "function") env.window = window;
   return env.document || env.window ? env : undefined;
 }
 
