@@ -56,16 +56,16 @@ export function resolveOptions(input: unknown): ResolveResult {
   const apiKey = nonEmpty(o.apiKey);
   const injected = fn(o.fetch);
   const problem = !endpoint
-    ? "`endpoint` missing (the Clearlog server's URL; loggingService reads CLEARLOG_URL)"
+    ? "no `endpoint` (the server's URL; loggingService: CLEARLOG_URL)"
     : !apiKey
-      ? "`apiKey` missing (a key with the ingest scope; loggingService reads CLEARLOG_API_KEY)"
+      ? "no `apiKey` (an ingest key; loggingService: CLEARLOG_API_KEY)"
       : !injected && typeof globalThis.fetch !== "function"
         ? "no global fetch: pass `fetch`"
         : undefined;
   if (problem) return { ok: false, error: new ClearlogError("config", `${problem}; Clearlog logger disabled`), onError, debug };
 
   const warnings: ClearlogError[] = [];
-  const int = (key: keyof typeof DEFAULTS, min: number, max = Number.MAX_SAFE_INTEGER): number => {
+  const int = (key: keyof typeof DEFAULTS, min: number, max = Infinity): number => {
     const v = o[key];
     if (v === undefined) return DEFAULTS[key];
     if (typeof v === "number" && Number.isFinite(v) && v >= min) return Math.min(Math.floor(v), max);

@@ -42,7 +42,7 @@ export function rejectionsOf(body: unknown): Rejection[] {
 
 export function formatRejections(rejections: readonly Rejection[]): string {
   const shown = rejections.slice(0, 5).map((r) => `${r.id ?? "?"} ${r.field}: ${r.reason}`);
-  return shown.join("; ") + (rejections.length > 5 ? `; … and ${rejections.length - 5} more` : "");
+  return shown.join("; ") + (rejections.length > 5 ? "; …" : "");
 }
 
 export class Delivery {

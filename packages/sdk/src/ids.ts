@@ -27,5 +27,5 @@ export function newEventId(): string {
 /** Formats 16 random bytes as a version 4, variant 1 UUID. */
 export function uuidFromBytes(bytes: Uint8Array): string {
   const hex = Array.from(bytes.subarray(0, 16), (b, i) => (i === 6 ? (b & 0x0f) | 0x40 : i === 8 ? (b & 0x3f) | 0x80 : b).toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return hex.replace(/(.{8})(.{4})(.{4})(.{4})/, "$1-$2-$3-$4-");
 }

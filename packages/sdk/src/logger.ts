@@ -25,7 +25,7 @@ export function createLogger(options: LoggerOptions): Logger {
     for (const warning of resolved.warnings) logger.report(warning);
     return logger;
   } catch (error) {
-    console.warn("[clearlog] could not create the logger; it is disabled", error);
+    console.warn("[clearlog] logger disabled:", error);
     return disabledLogger();
   }
 }
@@ -195,10 +195,6 @@ class ClearlogLogger implements Logger {
     this.report(internalError(error));
   }
 
-  #debug(message: string, ...args: unknown[]): void {
-    if (this.#c.debug) console.debug(`[clearlog] ${message}`, ...args);
-  }
-
   #guard<T>(fn: () => T, fallback: T): T {
     try {
       return fn();
@@ -210,10 +206,7 @@ class ClearlogLogger implements Logger {
 
   #log(build: (ctx: EventContext) => WireEvent): string | undefined {
     return this.#guard(() => {
-      if (this.#closed) {
-        this.#debug("shut down: event ignored");
-        return undefined;
-      }
+      if (this.#closed) return undefined; // shut down: later log calls are ignored
       const ctx: EventContext = {
         id: newEventId(),
         timestamp: new Date(this.#c.now()).toISOString(),
@@ -313,7 +306,7 @@ class ClearlogLogger implements Logger {
             this.report(new ClearlogError("rejected", `${rejections.length} event(s) rejected`, { status: res.status, rejections }));
           }
         })
-        .catch((error: unknown) => this.#debug("keepalive send failed", error))
+        .catch(() => {}) // the events stay queued for the next flush, if the page lives on
         .finally(() => {
           this.#keepaliveInFlight = false;
         });

@@ -31,9 +31,8 @@ export function buildBody(events: readonly QueuedEvent[]): string {
   return `{"events":[${events.map((e) => e.json).join(",")}]}`;
 }
 
-export function bodyBytes(events: readonly QueuedEvent[]): number {
-  return events.reduce((n, e) => n + e.bytes + 1, 13);
-}
+/** The bytes of `{"events":[]}`; each event adds its own and a comma's (one too many, for simplicity). */
+export const EMPTY_BODY_BYTES = 13;
 
 /** Retry-After as delta-seconds or an HTTP date; undefined when absent or unreadable. */
 export function parseRetryAfter(header: string | null, nowMs: number): number | undefined {
