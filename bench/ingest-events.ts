@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { prng } from "../prisma/seed-events";
-import type { WireEvent } from "../lib/sdk/wire";
+import type { WireEvent } from "@clearlog/sdk";
 
 // Realistic events for the ingestion benchmark: every type, with personal data and secrets planted
 // in about one event in five, so classification has real work to do.

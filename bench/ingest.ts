@@ -12,8 +12,7 @@ import { childEnv, env, overrideEnv } from "../lib/env";
 import { toStorable } from "../lib/ingest/normalize";
 import { copyText } from "../lib/ingest/store";
 import { wireEventSchema } from "../lib/ingest/event-schema";
-import { createLogger } from "../lib/sdk";
-import type { WireEvent } from "../lib/sdk/wire";
+import { createLogger, type WireEvent } from "@clearlog/sdk";
 import { benchEvents } from "./ingest-events";
 import { median, printTable } from "./stats";
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { EventType, WireEvent } from "../sdk/wire";
+import type { EventType, WireEvent } from "@clearlog/sdk";
 import { EVENT_TYPES, wireEventSchema } from "../ingest/event-schema";
 import { toStorable } from "../ingest/normalize";
 import { compileRule, type CompiledRule, type RuleRow } from "./compiled-rule";

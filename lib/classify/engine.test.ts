@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it, vi } from "vitest";
-import type { WireEvent } from "../sdk/wire";
+import type { WireEvent } from "@clearlog/sdk";
 import { wireEventSchema } from "../ingest/event-schema";
 import { toStorable, type StorableEvent } from "../ingest/normalize";
 import { compileRule, globToRegExp, type CompiledRule, type RuleRow } from "./compiled-rule";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "../db/client";
 import { ingestEvents } from "../ingest/ingest";
-import type { WireEvent } from "../sdk/wire";
+import type { WireEvent } from "@clearlog/sdk";
 import { ruleInputSchema } from "./rule-schema";
 import { latestStoredEvents, previewRule, previewSavedRule } from "./rule-preview";
 import { createRule } from "./rules";

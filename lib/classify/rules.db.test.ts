@@ -3,7 +3,7 @@ import type { Actor } from "../audit/audit";
 import { database, db } from "../db/client";
 import { overrideEnv } from "../env";
 import { ingestEvents } from "../ingest/ingest";
-import type { WireEvent } from "../sdk/wire";
+import type { WireEvent } from "@clearlog/sdk";
 import { invalidateRuleCache } from "./rule-cache";
 import { ruleInputSchema, type RuleInput } from "./rule-schema";
 import { createRule, deleteRule, listRules, moveRule, setRuleEnabled, updateRule } from "./rules";

@@ -4,7 +4,7 @@ import { database, db } from "../db/client";
 import { ingestEvents } from "../ingest/ingest";
 import { startIngestServer, type IngestTestServer } from "@/test/support/api-server";
 import { pseudonymFor } from "../privacy/pseudonym";
-import { createConsentClient } from "../sdk/consent";
+import { createConsentClient } from "@clearlog/sdk";
 
 // The consent API and the SDK's consent client, over real HTTP against the real route handlers.
 let server: IngestTestServer;

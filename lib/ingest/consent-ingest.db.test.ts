@@ -4,7 +4,7 @@ import { recordConsent } from "../consent/consent";
 import { forgetConsent } from "../consent/consent-cache";
 import { database, db } from "../db/client";
 import { pseudonymFor } from "../privacy/pseudonym";
-import type { WireEvent } from "../sdk/wire";
+import type { WireEvent } from "@clearlog/sdk";
 import { ingestEvents } from "./ingest";
 import { flushSessions } from "./session-tracker";
 

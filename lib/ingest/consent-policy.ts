@@ -1,6 +1,6 @@
 import "server-only";
 import { consentOf, purposeRules } from "../consent/consent-cache";
-import type { EventResult } from "../sdk/wire";
+import type { EventResult } from "@clearlog/sdk";
 import type { StorableEvent } from "./normalize";
 
 // What a person decided holds at ingest: for each event, given its purpose and its subject's consent,

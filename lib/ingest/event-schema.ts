@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { EVENT_TYPES, SEVERITIES, type EventType, type Severity } from "../db/enums";
 import { findAll, SECRET_DETECTORS } from "../classify/detectors";
-import type { EventType as WireEventType, Severity as WireSeverity, WireEvent } from "../sdk/wire";
+import type { EventType as WireEventType, Severity as WireSeverity, WireEvent } from "@clearlog/sdk";
 
-// Validation of one incoming event (lib/sdk/wire.ts is the contract). Messages name the problem;
+// Validation of one incoming event (packages/sdk/src/wire.ts is the contract). Messages name the problem;
 // the caller prefixes the field path (`events[3].timestamp`).
 const text = (max: number) => z.string().max(max, `must be at most ${max} characters`);
 const nonEmpty = (max: number) => text(max).min(1, "must not be empty");

@@ -6,7 +6,7 @@ import { createApiKey, revokeApiKey } from "../auth/api-keys";
 import { invalidateRuleCache } from "../classify/rule-cache";
 import { database, db } from "../db/client";
 import { databaseUrlFromEnv, overrideEnv } from "../env";
-import type { BatchResponse } from "../sdk/wire";
+import type { BatchResponse } from "@clearlog/sdk";
 import { resetRateLimits } from "../api/with-api-key";
 import { startIngestServer, type IngestTestServer } from "@/test/support/api-server";
 import { flushSessions } from "./session-tracker";

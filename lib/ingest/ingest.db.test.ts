@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { invalidateRuleCache } from "../classify/rule-cache";
 import { database, db } from "../db/client";
 import { pseudonymFor } from "../privacy/pseudonym";
-import type { WireEvent } from "../sdk/wire";
+import type { WireEvent } from "@clearlog/sdk";
 import { ingestEvents } from "./ingest";
 import { flushSessions } from "./session-tracker";
 import { recordConsent } from "../consent/consent";

@@ -8,7 +8,7 @@ import { transaction } from "../db/transaction";
 import { env, secret } from "../env";
 import { hashToken } from "../privacy/anonymize";
 import { linkSubjects, pseudonymFor } from "../privacy/pseudonym";
-import type { BatchResponse, EventResult } from "../sdk/wire";
+import type { BatchResponse, EventResult } from "@clearlog/sdk";
 import { wireEventSchema } from "./event-schema";
 import { applyConsent } from "./consent-policy";
 import { truncateIp } from "./ip";

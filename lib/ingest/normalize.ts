@@ -1,4 +1,4 @@
-import type { EventType, Severity } from "../sdk/wire";
+import type { EventType, Severity } from "@clearlog/sdk";
 import type { ValidEvent } from "./event-schema";
 import { errorFingerprint } from "./fingerprint";
 

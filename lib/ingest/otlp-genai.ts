@@ -1,4 +1,4 @@
-import type { AiFields } from "../sdk/wire";
+import type { AiFields } from "@clearlog/sdk";
 import { int, isObj, str, take, type Obj } from "./otlp-values";
 
 // OpenTelemetry GenAI spans → the `ai` part of a Clearlog event. Reads the current semantic

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Severity } from "../sdk/wire";
+import type { Severity } from "@clearlog/sdk";
 
 // Decoding of the OTLP/JSON building blocks (AnyValue, KeyValue lists, nanosecond times, trace and
 // span ids, severity numbers). Pure helpers for lib/ingest/otlp.ts.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { WireEvent } from "../sdk/wire";
+import type { WireEvent } from "@clearlog/sdk";
 import { wireEventSchema } from "./event-schema";
 import { mapOtlpLogs, mapOtlpTraces, OtlpShapeError } from "./otlp";
 import { anyValue, hexId, nanos, severityOf } from "./otlp-values";

@@ -1,4 +1,4 @@
-import type { EventType, HttpFields, Severity, WireEvent } from "../sdk/wire";
+import type { EventType, HttpFields, Severity, WireEvent } from "@clearlog/sdk";
 import { genAiFields, isGenAiSpan, type SpanEvent } from "./otlp-genai";
 import { anyValue, attributes, digest, durationMs, hexId, int, isErrorStatus, isObj, label, nanos, nanosToMs, severityOf, spanKind, stableJson, str, take, type Obj } from "./otlp-values";
 

@@ -6,7 +6,7 @@ import { SafeError } from "../errors";
 import { ingestEvents } from "../ingest/ingest";
 import { pseudonymFor } from "../privacy/pseudonym";
 import { createRequest, retryRequestJob, startSelfServiceExport, transitionRequest } from "../privacy/requests";
-import type { WireEvent } from "../sdk/wire";
+import type { WireEvent } from "@clearlog/sdk";
 import { redispatchQueuedJobs } from "./jobs";
 import { jobQueue } from "./queue";
 import { runJob, startJobWorker } from "./worker";

@@ -8,7 +8,7 @@ import type { Job, PrivacyRequest } from "../db/generated/client";
 import { ingestEvents } from "../ingest/ingest";
 import { flushSessions } from "../ingest/session-tracker";
 import { runJob } from "../jobs/worker";
-import type { WireEvent } from "../sdk/wire";
+import type { WireEvent } from "@clearlog/sdk";
 import { eraseForRequest, type ErasureReceipt } from "./erasure";
 import { pseudonymFor } from "./pseudonym";
 import { createRequest, requestsOf, startSelfServiceExport, transitionRequest } from "./requests";

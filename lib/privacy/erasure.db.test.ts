@@ -6,7 +6,7 @@ import { database, db } from "../db/client";
 import { ingestEvents } from "../ingest/ingest";
 import { flushSessions } from "../ingest/session-tracker";
 import { runJob } from "../jobs/worker";
-import type { WireEvent } from "../sdk/wire";
+import type { WireEvent } from "@clearlog/sdk";
 import { eraseForRequest, type ErasureReceipt } from "./erasure";
 import { pseudonymFor } from "./pseudonym";
 import { cancelRequest, createRequest, transitionRequest } from "./requests";

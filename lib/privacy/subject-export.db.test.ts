@@ -8,7 +8,7 @@ import { SafeError } from "../errors";
 import { ingestEvents } from "../ingest/ingest";
 import { flushSessions } from "../ingest/session-tracker";
 import { runJob } from "../jobs/worker";
-import type { WireEvent } from "../sdk/wire";
+import type { WireEvent } from "@clearlog/sdk";
 import { pseudonymFor } from "./pseudonym";
 import { createRequest, startSelfServiceExport, transitionRequest } from "./requests";
 import { deleteExpiredExports, EXPORT_DAYS, EXPORT_FORMAT, exportArchiveFor } from "./subject-export";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { enumValues, FeedbackSource } from "../db/enums";
 import { findAll, SECRET_DETECTORS } from "../classify/detectors";
-import type { Feedback } from "../sdk/types";
+import type { Feedback } from "@clearlog/sdk";
 import { ALIAS, SEMVER } from "./registry-schema";
 
 // The body of POST /api/v1/feedback (and of the SDK's sendFeedback). Messages never repeat the value

@@ -1,6 +1,5 @@
 // Helpers for the SDK's tests: a scripted fake `fetch` that records every request.
-import type { FetchInit, FetchLike } from "@/lib/sdk/types";
-import type { BatchResponse, WireEvent } from "@/lib/sdk/wire";
+import type { BatchResponse, FetchInit, FetchLike, WireEvent } from "@clearlog/sdk";
 
 export interface RecordedCall {
   url: string;

@@ -2,7 +2,7 @@ import { preflight } from "@/lib/api/cors";
 import { apiJson, withApiKey } from "@/lib/api/with-api-key";
 import { acceptEventBatch } from "@/lib/ingest/batch";
 import { ingestEvents } from "@/lib/ingest/ingest";
-import type { BatchResponse } from "@/lib/sdk/wire";
+import type { BatchResponse } from "@clearlog/sdk";
 
 export const dynamic = "force-dynamic";
 export const OPTIONS = preflight;

@@ -1,7 +1,7 @@
 import { preflight } from "@/lib/api/cors";
 import { apiJson, withApiKey } from "@/lib/api/with-api-key";
 import { env } from "@/lib/env";
-import type { FeedbackResponse } from "@/lib/sdk/types";
+import type { FeedbackResponse } from "@clearlog/sdk";
 import { recordFeedback } from "@/lib/training/feedback";
 
 export const dynamic = "force-dynamic";

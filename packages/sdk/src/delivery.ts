@@ -1,8 +1,8 @@
 // Sends the queue to the server, one request at a time and in order: retries with backoff,
 // splits on 413, drops what the server rejects deterministically, keeps the rest for later.
-import { ClearlogError, type Rejection } from "./errors";
+import { ClearlogError, errorMessage, type Rejection } from "./errors";
 import type { EventQueue, QueuedEvent } from "./queue";
-import { BACKOFF_BASE_MS, backoffDelay, buildBody, describeError, postEvents, type SendOutcome, type TransportConfig } from "./transport";
+import { BACKOFF_BASE_MS, backoffDelay, buildBody, describeError, postEvents, sleep, type SendOutcome, type TransportConfig } from "./transport";
 import type { LoggerStats, TimerApi } from "./types";
 
 /** A Retry-After longer than this is not waited out inside a flush: sending pauses until then. */
@@ -18,7 +18,6 @@ export interface DeliveryDeps {
   now: () => number;
   random: () => number;
   report: (error: ClearlogError) => void;
-  debug: (message: string, ...args: unknown[]) => void;
 }
 
 interface ResultLike {
@@ -43,27 +42,28 @@ export function rejectionsOf(body: unknown): Rejection[] {
 
 export function formatRejections(rejections: readonly Rejection[]): string {
   const shown = rejections.slice(0, 5).map((r) => `${r.id ?? "?"} ${r.field}: ${r.reason}`);
-  return shown.join("; ") + (rejections.length > 5 ? `; … and ${rejections.length - 5} more` : "");
+  return shown.join("; ") + (rejections.length > 5 ? "; …" : "");
 }
 
 export class Delivery {
   /** failed attempts in a row, across flushes: keeps the backoff long while the server stays down */
-  private consecutiveFailures = 0;
+  #consecutiveFailures = 0;
   /** no request before this time (a long Retry-After) */
   pausedUntil = 0;
 
-  constructor(private readonly d: DeliveryDeps) {}
+  readonly #d: DeliveryDeps;
+
+  constructor(d: DeliveryDeps) {
+    this.#d = d;
+  }
 
   /** Sends pending events until none are left (true) or sending has to stop for now (false). */
   async drain(): Promise<boolean> {
-    const { queue } = this.d;
+    const { queue } = this.#d;
     while (queue.pendingCount > 0) {
-      if (this.d.now() < this.pausedUntil) {
-        this.d.debug(`paused until ${new Date(this.pausedUntil).toISOString()} (Retry-After)`);
-        return false;
-      }
-      const batch = queue.take(this.d.batchSize);
-      if (!(await this.deliver(batch))) {
+      if (this.#d.now() < this.pausedUntil) return false;
+      const batch = queue.take(this.#d.batchSize);
+      if (!(await this.#deliver(batch))) {
         queue.requeue();
         return false;
       }
@@ -72,67 +72,62 @@ export class Delivery {
   }
 
   /** Delivers one batch (the events just taken into flight); false when it must be retried later. */
-  private async deliver(batch: QueuedEvent[]): Promise<boolean> {
+  async #deliver(batch: QueuedEvent[]): Promise<boolean> {
     const chunks: QueuedEvent[][] = [batch];
     let retries = 0;
     while (chunks.length > 0) {
       const chunk = chunks[0] as QueuedEvent[];
-      this.d.debug(`sending ${chunk.length} event(s)`);
-      const outcome = await postEvents(this.d.transport, buildBody(chunk));
+      const outcome = await postEvents(this.#d.transport, buildBody(chunk));
       if (outcome.kind === "retry") {
-        this.d.stats.failedAttempts++;
-        this.consecutiveFailures++;
-        const wait = outcome.retryAfterMs ?? backoffDelay(this.consecutiveFailures, this.d.random);
-        const reason = outcome.status === undefined ? errorMessage(outcome.error) : `HTTP ${outcome.status}`;
+        this.#d.stats.failedAttempts++;
+        this.#consecutiveFailures++;
+        const wait = outcome.retryAfterMs ?? backoffDelay(this.#consecutiveFailures, this.#d.random);
         if (outcome.retryAfterMs !== undefined && outcome.retryAfterMs > MAX_RETRY_AFTER_WAIT_MS) {
-          this.pausedUntil = this.d.now() + outcome.retryAfterMs;
-          this.d.debug(`${reason}; server asks to wait ${outcome.retryAfterMs} ms: pausing`);
+          this.pausedUntil = this.#d.now() + outcome.retryAfterMs;
           return false;
         }
-        if (retries >= this.d.maxRetries) {
-          this.d.report(
-            new ClearlogError("retries_exhausted", `Could not send ${chunk.length} event(s) after ${retries + 1} attempt(s) (${reason}); they stay queued`, {
-              ...(outcome.status === undefined ? {} : { status: outcome.status }),
+        if (retries >= this.#d.maxRetries) {
+          this.#d.report(
+            new ClearlogError("retries_exhausted", `${chunk.length} event(s) not sent after ${retries + 1} attempt(s) (${errorMessage(outcome.error)}); kept queued`, {
+              status: outcome.status,
               cause: outcome.error,
             }),
           );
           return false;
         }
         retries++;
-        this.d.debug(`${reason}; retry ${retries}/${this.d.maxRetries} in ${wait} ms`);
-        await this.sleep(wait);
+        await sleep(this.#d.timers, wait);
         continue;
       }
-      this.consecutiveFailures = 0;
+      this.#consecutiveFailures = 0;
       retries = 0;
       if (outcome.kind === "too_large" && chunk.length > 1) {
         const half = Math.ceil(chunk.length / 2);
         chunks.splice(0, 1, chunk.slice(0, half), chunk.slice(half));
-        this.d.debug(`413: splitting ${chunk.length} into ${half} + ${chunk.length - half}`);
         continue;
       }
-      this.settle(chunk, outcome);
-      this.d.queue.settle(chunk.length);
+      this.#settle(chunk, outcome);
+      this.#d.queue.settle(chunk.length);
       chunks.shift();
     }
     return true;
   }
 
   /** Counts and reports the answer for a chunk that is done. */
-  private settle(chunk: QueuedEvent[], outcome: Exclude<SendOutcome, { kind: "retry" }>): void {
-    const { stats } = this.d;
+  #settle(chunk: QueuedEvent[], outcome: Exclude<SendOutcome, { kind: "retry" }>): void {
+    const { stats } = this.#d;
     const eventIds = chunk.map((e) => e.id);
     if (outcome.kind === "too_large") {
       stats.rejected += 1;
-      this.d.report(new ClearlogError("too_large", `Event ${eventIds[0]} is too large for the server (413) and was dropped`, { status: 413, eventIds }));
+      this.#d.report(new ClearlogError("too_large", `Event ${eventIds[0]} too large (413): dropped`, { status: 413, eventIds }));
       return;
     }
     const rejections = rejectionsOf(outcome.body);
     if (outcome.kind === "reject") {
       stats.rejected += chunk.length;
       const what = rejections.length > 0 ? formatRejections(rejections) : `HTTP ${outcome.status}${describeError(outcome.body)}`;
-      this.d.report(
-        new ClearlogError("rejected", `The server rejected ${chunk.length} event(s) (${what}); they were dropped`, {
+      this.#d.report(
+        new ClearlogError("rejected", `${chunk.length} event(s) rejected (${what}): dropped`, {
           status: outcome.status,
           rejections,
           eventIds,
@@ -145,8 +140,8 @@ export class Delivery {
     stats.sent += chunk.length - rejected;
     stats.rejected += rejected;
     if (rejected > 0) {
-      this.d.report(
-        new ClearlogError("rejected", `The server rejected ${rejected} event(s): ${formatRejections(rejections)}`, {
+      this.#d.report(
+        new ClearlogError("rejected", `${rejected} event(s) rejected: ${formatRejections(rejections)}`, {
           status: outcome.status,
           rejections,
           eventIds: rejections.flatMap((r) => (r.id === null ? [] : [r.id])),
@@ -157,16 +152,6 @@ export class Delivery {
 
   /** How long to wait before the next flush after one that failed (never 0: no tight loop when maxRetries is 0). */
   retryDelay(): number {
-    return this.consecutiveFailures > 0 ? Math.max(BACKOFF_BASE_MS, backoffDelay(this.consecutiveFailures, this.d.random)) : 0;
+    return this.#consecutiveFailures > 0 ? Math.max(BACKOFF_BASE_MS, backoffDelay(this.#consecutiveFailures, this.#d.random)) : 0;
   }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      this.d.timers.setTimeout(resolve, ms);
-    });
-  }
-}
-
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,14 +1,14 @@
 // sendFeedback: one feedback on a model version, sent at once (not through the event queue) to
 // POST {endpoint}/api/v1/feedback. Its id is fixed before the first attempt, so a retry after a lost
 // answer is stored once. Never rejects: every outcome is a FeedbackResult (failures also go to onError).
-import { errorMessage, MAX_RETRY_AFTER_WAIT_MS } from "./delivery";
-import { ClearlogError } from "./errors";
+import { MAX_RETRY_AFTER_WAIT_MS } from "./delivery";
+import { ClearlogError, errorMessage, internalError } from "./errors";
 import { newEventId } from "./ids";
-import { backoffDelay, describeError, postEvents, type TransportConfig } from "./transport";
+import { backoffDelay, describeError, postEvents, sleep, type TransportConfig } from "./transport";
 import type { Feedback, FeedbackResponse, FeedbackResult } from "./types";
 
 export interface FeedbackDeps {
-  /** the logger's transport, its url replaced by feedbackUrl(endpoint) */
+  /** the logger's transport, its url replaced by apiUrl(endpoint, "feedback") */
   transport: TransportConfig;
   maxRetries: number;
   random: () => number;
@@ -17,12 +17,8 @@ export interface FeedbackDeps {
   /** the logger was shut down */
   closed?: boolean;
   report: (error: ClearlogError) => void;
-  debug?: (message: string) => void;
 }
 
-export function feedbackUrl(endpoint: string): string {
-  return `${endpoint.trim().replace(/\/+$/, "")}/api/v1/feedback`;
-}
 
 function answerOf(body: unknown): FeedbackResponse | undefined {
   const b = (body && typeof body === "object" ? body : {}) as Partial<Record<keyof FeedbackResponse, unknown>>;
@@ -40,7 +36,7 @@ function failure(deps: Pick<FeedbackDeps, "report">, id: string, error: Clearlog
 }
 
 async function send(deps: FeedbackDeps, feedback: Feedback, id: string): Promise<FeedbackResult> {
-  if (deps.closed) return failure(deps, id, new ClearlogError("shutdown", `The logger is shut down; feedback ${id} was not sent`));
+  if (deps.closed) return failure(deps, id, new ClearlogError("shutdown", `Shut down: feedback ${id} not sent`));
   const body: Feedback = { ...feedback, id };
   // Annotators and automated judges are not the person the logger is following.
   if (body.subject === undefined && deps.subject !== undefined && (body.source ?? "end_user") === "end_user") body.subject = deps.subject;
@@ -50,38 +46,36 @@ async function send(deps: FeedbackDeps, feedback: Feedback, id: string): Promise
     if (outcome.kind === "ok") {
       const answer = answerOf(outcome.body);
       if (answer) return { ok: true, ...answer };
-      return failure(deps, id, new ClearlogError("internal", `The server answered feedback ${id} with HTTP ${outcome.status} but no result`, { status: outcome.status, eventIds: [id] }));
+      return failure(deps, id, new ClearlogError("internal", `Feedback ${id}: HTTP ${outcome.status} without a result`, { status: outcome.status, eventIds: [id] }));
     }
     if (outcome.kind === "too_large") {
-      return failure(deps, id, new ClearlogError("too_large", `Feedback ${id} is too large for the server (413); it was not stored`, { status: 413, eventIds: [id] }));
+      return failure(deps, id, new ClearlogError("too_large", `Feedback ${id} too large (413): not stored`, { status: 413, eventIds: [id] }));
     }
     if (outcome.kind === "reject") {
-      const message = `The server rejected feedback ${id} (HTTP ${outcome.status}${describeError(outcome.body)}); it was not stored`;
+      const message = `Feedback ${id} rejected (HTTP ${outcome.status}${describeError(outcome.body)}): not stored`;
       return failure(deps, id, new ClearlogError("rejected", message, { status: outcome.status, eventIds: [id] }));
     }
-    const reason = outcome.status === undefined ? errorMessage(outcome.error) : `HTTP ${outcome.status}`;
     const wait = outcome.retryAfterMs ?? backoffDelay(attempt, deps.random);
     if (attempt > deps.maxRetries || wait > MAX_RETRY_AFTER_WAIT_MS) {
-      const message = `Could not send feedback ${id} after ${attempt} attempt(s) (${reason}); send it again later with the same id`;
-      return failure(deps, id, new ClearlogError("retries_exhausted", message, { ...(outcome.status === undefined ? {} : { status: outcome.status }), eventIds: [id], cause: outcome.error }));
+      const message = `Feedback ${id} not sent after ${attempt} attempt(s) (${errorMessage(outcome.error)}); resend it later with this id`;
+      return failure(deps, id, new ClearlogError("retries_exhausted", message, { status: outcome.status, eventIds: [id], cause: outcome.error }));
     }
-    deps.debug?.(`feedback ${id}: ${reason}; retry ${attempt}/${deps.maxRetries} in ${wait} ms`);
-    await new Promise<void>((resolve) => deps.transport.timers.setTimeout(resolve, wait));
+    await sleep(deps.transport.timers, wait);
   }
 }
 
 /** Sends one feedback with retries (network errors, timeouts, 408, 429 with Retry-After, 5xx). */
-export function sendFeedback(deps: FeedbackDeps, feedback: Feedback): Promise<FeedbackResult> {
+export async function sendFeedback(deps: FeedbackDeps, feedback: Feedback): Promise<FeedbackResult> {
   let id = "";
   try {
     const given = (feedback as { id?: unknown } | null)?.id;
     id = typeof given === "string" && given.length > 0 ? given : newEventId();
     if (feedback === null || typeof feedback !== "object" || Array.isArray(feedback)) {
-      return Promise.resolve(failure(deps, id, new ClearlogError("invalid_argument", "sendFeedback needs a feedback object; nothing was sent")));
+      return failure(deps, id, new ClearlogError("invalid_argument", "sendFeedback needs a feedback object"));
     }
-    return send(deps, feedback, id).catch((error: unknown) => failure(deps, id, internal(error)));
+    return await send(deps, feedback, id);
   } catch (error) {
-    return Promise.resolve(failure(deps, id, internal(error)));
+    return failure(deps, id, internalError(error));
   }
 }
 
@@ -89,9 +83,7 @@ export function sendFeedback(deps: FeedbackDeps, feedback: Feedback): Promise<Fe
 export function feedbackDisabled(feedback: Feedback): Promise<FeedbackResult> {
   const given = (feedback as { id?: unknown } | null)?.id;
   const id = typeof given === "string" ? given : "";
-  return Promise.resolve({ ok: false, id, error: new ClearlogError("config", "The Clearlog logger is disabled (see its config error); feedback was not sent") });
+  return Promise.resolve({ ok: false, id, error: new ClearlogError("config", "Logger disabled (see its config error): feedback not sent") });
 }
 
-function internal(error: unknown): ClearlogError {
-  return new ClearlogError("internal", `Clearlog SDK error: ${errorMessage(error)}`, { cause: error });
-}
+

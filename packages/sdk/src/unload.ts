@@ -11,7 +11,7 @@
 // Cross-origin endpoints need CORS to allow the Authorization and Content-Type headers (the
 // browser sends a preflight first).
 import type { QueuedEvent } from "./queue";
-import { bodyBytes } from "./transport";
+import { EMPTY_BODY_BYTES } from "./transport";
 
 /** The keepalive body budget, kept a little under 64 KiB. */
 export const KEEPALIVE_MAX_BYTES = 63 * 1024;
@@ -28,12 +28,10 @@ export interface UnloadEnvironment {
 
 /** `document` and `window` when running in a browser (checked at call time), else undefined. */
 export function browserEnvironment(): UnloadEnvironment | undefined {
-  const g = globalThis as { document?: unknown; window?: unknown };
-  const isTarget = (x: unknown): x is EventTargetLike =>
-    !!x && typeof (x as EventTargetLike).addEventListener === "function" && typeof (x as EventTargetLike).removeEventListener === "function";
+  const { document, window } = globalThis as UnloadEnvironment;
   const env: UnloadEnvironment = {};
-  if (isTarget(g.document)) env.document = g.document as EventTargetLike & { visibilityState?: string };
-  if (isTarget(g.window)) env.window = g.window;
+  if (typeof document?.addEventListener === "function") env.document = document;
+  if (typeof window?.addEventListener === "function") env.window = window;
   return env.document || env.window ? env : undefined;
 }
 
@@ -54,10 +52,10 @@ export function installPageHideHandlers(env: UnloadEnvironment, onHide: () => vo
 /** The oldest events whose batch body fits in `maxBytes`; an event too large on its own is skipped. */
 export function keepaliveChunk(events: Iterable<QueuedEvent>, maxBytes = KEEPALIVE_MAX_BYTES, maxEvents = Infinity): QueuedEvent[] {
   const chunk: QueuedEvent[] = [];
-  let size = bodyBytes(chunk);
+  let size = EMPTY_BODY_BYTES;
   for (const e of events) {
     if (chunk.length >= maxEvents) break;
-    if (bodyBytes([e]) > maxBytes) continue;
+    if (EMPTY_BODY_BYTES + e.bytes + 1 > maxBytes) continue;
     if (size + e.bytes + 1 > maxBytes) break;
     chunk.push(e);
     size += e.bytes + 1;

@@ -35,16 +35,24 @@ export interface ClearlogErrorDetails {
 
 export class ClearlogError extends Error {
   readonly code: ClearlogErrorCode;
-  readonly status?: number;
-  readonly rejections?: Rejection[];
-  readonly eventIds?: string[];
+  declare readonly status?: number;
+  declare readonly rejections?: Rejection[];
+  declare readonly eventIds?: string[];
 
   constructor(code: ClearlogErrorCode, message: string, details: ClearlogErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = "ClearlogError";
     this.code = code;
-    if (details.status !== undefined) this.status = details.status;
-    if (details.rejections) this.rejections = details.rejections;
-    if (details.eventIds) this.eventIds = details.eventIds;
+    const { status, rejections, eventIds } = details;
+    Object.assign(this, status === undefined ? {} : { status }, rejections && { rejections }, eventIds && { eventIds });
   }
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** A bug in the SDK, caught before it reached the application. */
+export function internalError(error: unknown): ClearlogError {
+  return new ClearlogError("internal", `Clearlog SDK error: ${errorMessage(error)}`, { cause: error });
 }

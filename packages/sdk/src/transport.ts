@@ -21,8 +21,9 @@ export interface TransportConfig {
   timeoutMs: number;
 }
 
-export function eventsUrl(endpoint: string): string {
-  return `${endpoint.trim().replace(/\/+$/, "")}/api/v1/events`;
+/** {endpoint}/api/v1/{path}, whether or not the endpoint ends with a slash. */
+export function apiUrl(endpoint: string, path: "events" | "feedback"): string {
+  return `${endpoint.trim().replace(/\/+$/, "")}/api/v1/${path}`;
 }
 
 /** `{"events":[…]}` from already-serialized events. */
@@ -30,9 +31,8 @@ export function buildBody(events: readonly QueuedEvent[]): string {
   return `{"events":[${events.map((e) => e.json).join(",")}]}`;
 }
 
-export function bodyBytes(events: readonly QueuedEvent[]): number {
-  return events.reduce((n, e) => n + e.bytes + 1, 13);
-}
+/** The bytes of `{"events":[]}`; each event adds its own and a comma's (one too many, for simplicity). */
+export const EMPTY_BODY_BYTES = 13;
 
 /** Retry-After as delta-seconds or an HTTP date; undefined when absent or unreadable. */
 export function parseRetryAfter(header: string | null, nowMs: number): number | undefined {
@@ -41,6 +41,10 @@ export function parseRetryAfter(header: string | null, nowMs: number): number | 
   if (/^\d+(\.\d+)?$/.test(h)) return Math.round(Number(h) * 1000);
   const date = Date.parse(h);
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
+}
+
+export function sleep(timers: TimerApi, ms: number): Promise<void> {
+  return new Promise((resolve) => timers.setTimeout(resolve, ms));
 }
 
 export const BACKOFF_BASE_MS = 500;
@@ -54,7 +58,7 @@ export function backoffDelay(failures: number, random: () => number): number {
   return Math.floor(r * ceiling);
 }
 
-function parseJson(text: string): unknown {
+export function parseJson(text: string): unknown {
   try {
     return text ? (JSON.parse(text) as unknown) : undefined;
   } catch {
@@ -69,19 +73,16 @@ export function headers(apiKey: string): Record<string, string> {
 /** Sends one body; never throws (a synchronous throw from fetch counts as a network error). */
 export async function postEvents(cfg: TransportConfig, body: string): Promise<SendOutcome> {
   const controller = typeof AbortController === "function" ? new AbortController() : undefined;
-  let timedOut = false;
+  const timedOut = new Error(`request timed out after ${cfg.timeoutMs} ms`);
   let timeoutReject: ((reason: unknown) => void) | undefined;
   const timer = cfg.timers.setTimeout(() => {
-    timedOut = true;
-    timeoutReject?.(new Error("request timed out"));
+    timeoutReject?.(timedOut);
     controller?.abort();
   }, cfg.timeoutMs);
   try {
-    const init = { method: "POST" as const, headers: headers(cfg.apiKey), body, ...(controller ? { signal: controller.signal } : {}) };
     const exchange = (async () => {
-      const res = await cfg.fetch(cfg.url, init);
-      const text = await res.text().catch(() => "");
-      return { res, text };
+      const res = await cfg.fetch(cfg.url, { method: "POST", headers: headers(cfg.apiKey), body, signal: controller?.signal });
+      return { res, text: await res.text().catch(() => "") };
     })();
     const { res, text } = await Promise.race([
       exchange,
@@ -91,17 +92,16 @@ export async function postEvents(cfg: TransportConfig, body: string): Promise<Se
       }),
     ]);
     const status = res.status;
-    if (status === 200 || status === 207) return { kind: "ok", status, body: parseJson(text) };
+    const answer = parseJson(text);
+    if (status === 200 || status === 207) return { kind: "ok", status, body: answer };
     if (status === 413) return { kind: "too_large", status };
     if (status === 408 || status === 429 || status >= 500 || status < 200 || (status >= 300 && status < 400)) {
-      const retryAfterMs = parseRetryAfter(res.headers.get("retry-after"), cfg.now());
-      const error = new Error(`HTTP ${status}${describeError(parseJson(text))}`);
-      return { kind: "retry", status, error, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+      const error = new Error(`HTTP ${status}${describeError(answer)}`);
+      return { kind: "retry", status, error, retryAfterMs: parseRetryAfter(res.headers.get("retry-after"), cfg.now()) };
     }
-    if (status >= 200 && status < 300) return { kind: "ok", status, body: parseJson(text) };
-    return { kind: "reject", status, body: parseJson(text) };
+    return { kind: status < 300 ? "ok" : "reject", status, body: answer };
   } catch (error) {
-    return { kind: "retry", error: timedOut ? new Error(`request timed out after ${cfg.timeoutMs} ms`) : error };
+    return { kind: "retry", error: controller?.signal.aborted || error === timedOut ? timedOut : error };
   } finally {
     cfg.timers.clearTimeout(timer);
   }

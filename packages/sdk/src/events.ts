@@ -1,6 +1,7 @@
 // Builds wire events from the arguments of the log calls. Arguments are coerced where the meaning
 // is clear (numbers given as strings, objects where text is expected); an event that cannot be built
-// throws a ClearlogError("invalid_argument"), which the logger reports and skips.
+// throws a ClearlogError("invalid_argument"), which the logger reports and skips. Fields left
+// undefined are fine: events are sent as JSON.stringify makes them, which leaves such fields out.
 import { ClearlogError } from "./errors";
 import { safeStringify, toJsonSafe } from "./json-safe";
 import type { AiInteraction, ApiRequestInfo } from "./types";
@@ -42,7 +43,7 @@ function count(v: unknown): number | undefined {
 }
 
 function required(value: string | undefined, what: string): string {
-  if (value === undefined) throw new ClearlogError("invalid_argument", `${what} is required (a non-empty string); the event was skipped`);
+  if (value === undefined) throw new ClearlogError("invalid_argument", `${what} is required; event skipped`);
   return value;
 }
 
@@ -54,89 +55,68 @@ export function attributes(details: unknown): Record<string, unknown> | undefine
   return Object.keys(obj).length > 0 ? obj : undefined;
 }
 
-function base(ctx: EventContext, type: EventType, severity: Severity, component?: string): WireEvent {
-  const event: WireEvent = { id: ctx.id, type, timestamp: ctx.timestamp, severity };
-  if (ctx.subject !== undefined) event.subject = ctx.subject;
-  if (ctx.sessionId !== undefined) event.sessionId = ctx.sessionId;
-  const comp = component ?? ctx.component;
-  if (comp !== undefined) event.component = comp;
-  return event;
-}
-
-function withAttributes(event: WireEvent, attrs: Record<string, unknown> | undefined): WireEvent {
-  if (attrs) event.attributes = attrs;
-  return event;
+function base(ctx: EventContext, type: EventType, severity: Severity, component?: string, details?: unknown): WireEvent {
+  const { id, timestamp, subject, sessionId } = ctx;
+  return { id, type, timestamp, severity, subject, sessionId, component: component ?? ctx.component, attributes: attributes(details) };
 }
 
 export function userActionEvent(ctx: EventContext, action: unknown, component: unknown, details: unknown): WireEvent {
-  const event = base(ctx, "user_action", "info", str(component));
-  event.action = required(str(action), "action");
-  return withAttributes(event, attributes(details));
+  return { ...base(ctx, "user_action", "info", str(component), details), action: required(str(action), "action") };
 }
-
-const AI_KEYS = new Set([
-  "model", "provider", "prompt", "response", "messages", "tokens", "inputTokens", "outputTokens",
-  "latencyMs", "costUsd", "conversationId",
-]);
 
 function messages(v: unknown): AiFields["messages"] {
   if (!Array.isArray(v)) return undefined;
-  const out: { role: string; content: string }[] = [];
-  for (const m of v as unknown[]) {
-    if (m === null || typeof m !== "object") continue;
-    const { role, content } = m as { role?: unknown; content?: unknown };
-    out.push({ role: str(role) ?? "unknown", content: text(content) ?? "" });
-  }
-  return out;
+  return (v as unknown[])
+    .filter((m): m is { role?: unknown; content?: unknown } => m !== null && typeof m === "object")
+    .map((m) => ({ role: str(m.role) ?? "unknown", content: text(m.content) ?? "" }));
 }
 
 export function aiEvent(ctx: EventContext, operation: unknown, input: unknown): WireEvent {
   const given: Partial<AiInteraction> =
     typeof input === "string" ? { model: input } : input !== null && typeof input === "object" ? (input as AiInteraction) : {};
-  const ai: AiFields = { model: required(str(given.model), "model"), operation: str(operation) ?? "chat" };
-  const set = <K extends keyof AiFields>(key: K, value: AiFields[K] | undefined) => {
-    if (value !== undefined) ai[key] = value;
+  const { model, provider, prompt, response, messages: list, tokens, inputTokens, outputTokens, latencyMs, costUsd, conversationId, ...rest } = given;
+  // `tokens` is the total: alone it goes as `tokens`; with one half of the split it gives the other half.
+  let input_ = count(inputTokens);
+  let output = count(outputTokens);
+  const total = count(tokens);
+  if (total !== undefined && input_ === undefined && output !== undefined && total >= output) input_ = total - output;
+  if (total !== undefined && output === undefined && input_ !== undefined && total >= input_) output = total - input_;
+  const ai: AiFields = {
+    model: required(str(model), "model"),
+    operation: str(operation) ?? "chat",
+    provider: str(provider),
+    prompt: text(prompt),
+    response: text(response),
+    messages: messages(list),
+    inputTokens: input_,
+    outputTokens: output,
+    tokens: input_ === undefined && output === undefined ? total : undefined,
+    latencyMs: nonNegative(latencyMs),
+    costUsd: nonNegative(costUsd),
+    conversationId: str(conversationId),
   };
-  set("provider", str(given.provider));
-  set("prompt", text(given.prompt));
-  set("response", text(given.response));
-  set("messages", messages(given.messages));
-  const input_ = count(given.inputTokens);
-  const output = count(given.outputTokens);
-  set("inputTokens", input_);
-  set("outputTokens", output);
-  // A single total goes through as `tokens` (the server splits or keeps it) when no split was given.
-  if (input_ === undefined && output === undefined) set("tokens", count(given.tokens));
-  set("latencyMs", nonNegative(given.latencyMs));
-  set("costUsd", nonNegative(given.costUsd));
-  set("conversationId", str(given.conversationId));
-
-  const rest: Record<string, unknown> = {};
-  for (const key of Object.keys(given)) if (!AI_KEYS.has(key)) rest[key] = (given as Record<string, unknown>)[key];
-  const event = base(ctx, "ai_interaction", "info");
-  event.ai = ai;
-  return withAttributes(event, attributes(rest));
+  return { ...base(ctx, "ai_interaction", "info", undefined, rest), ai };
 }
 
 /** name/message/stack from whatever was thrown. */
 export function describeThrown(error: unknown): ErrorFields & { cause?: unknown } {
   if (error === undefined || error === null) return { message: `Unknown error (${String(error)} was thrown)` };
-  if (typeof error === "string") return { message: error.length > 0 ? error : "Unknown error (empty string)" };
+  if (typeof error === "string") return { message: error || "Unknown error (empty string)" };
   if (typeof error === "object") {
     // Error instances, also from other realms (iframes, vm contexts), and error-like objects.
-    const e = error as { name?: unknown; message?: unknown; stack?: unknown; cause?: unknown };
     let message: unknown, name: unknown, stack: unknown, cause: unknown;
     try {
-      ({ message, name, stack, cause } = e);
+      ({ message, name, stack, cause } = error as { name?: unknown; message?: unknown; stack?: unknown; cause?: unknown });
     } catch {
       return { message: "Unknown error (unreadable object)" };
     }
     if (typeof message === "string" || error instanceof Error) {
-      const out: ErrorFields & { cause?: unknown } = { message: str(message) ?? str(name) ?? "Error" };
-      if (str(name)) out.name = str(name);
-      if (typeof stack === "string" && stack) out.stack = stack;
-      if (cause !== undefined) out.cause = toJsonSafe(cause);
-      return out;
+      return {
+        message: str(message) ?? str(name) ?? "Error",
+        name: str(name),
+        stack: typeof stack === "string" && stack ? stack : undefined,
+        cause: cause === undefined ? undefined : toJsonSafe(cause),
+      };
     }
     return { message: safeStringify(error) };
   }
@@ -145,43 +125,31 @@ export function describeThrown(error: unknown): ErrorFields & { cause?: unknown 
 
 export function errorEvent(ctx: EventContext, error: unknown, component: unknown, details: unknown): WireEvent {
   const { cause, ...fields } = describeThrown(error);
-  const event = base(ctx, "error", "error", str(component));
-  event.error = fields;
-  event.message = fields.message;
   const attrs = attributes(details) ?? {};
   if (cause !== undefined) attrs["error.cause"] = cause;
-  return withAttributes(event, Object.keys(attrs).length > 0 ? attrs : undefined);
+  return { ...base(ctx, "error", "error", str(component), attrs), error: fields, message: fields.message };
 }
 
 export function apiRequestEvent(ctx: EventContext, request: unknown, details: unknown): WireEvent {
   const r = (request !== null && typeof request === "object" ? request : {}) as Partial<Record<keyof ApiRequestInfo, unknown>>;
   const status = count(r.status);
   if (status === undefined || status < 100 || status > 599) {
-    throw new ClearlogError("invalid_argument", "status must be an HTTP status code (100–599); the event was skipped");
+    throw new ClearlogError("invalid_argument", "status must be an HTTP status (100–599); event skipped");
   }
   const http: HttpFields = {
     method: required(str(r.method), "method").toUpperCase(),
     route: required(str(r.route), "route"),
     status,
+    durationMs: nonNegative(r.durationMs),
+    requestSize: count(r.requestSize),
+    responseSize: count(r.responseSize),
+    requestBody: text(r.requestBody),
+    responseBody: text(r.responseBody),
   };
-  const durationMs = nonNegative(r.durationMs);
-  if (durationMs !== undefined) http.durationMs = durationMs;
-  const requestSize = count(r.requestSize);
-  if (requestSize !== undefined) http.requestSize = requestSize;
-  const responseSize = count(r.responseSize);
-  if (responseSize !== undefined) http.responseSize = responseSize;
-  const requestBody = text(r.requestBody);
-  if (requestBody !== undefined) http.requestBody = requestBody;
-  const responseBody = text(r.responseBody);
-  if (responseBody !== undefined) http.responseBody = responseBody;
-  const event = base(ctx, "api_request", status >= 500 ? "error" : status >= 400 ? "warn" : "info");
-  event.http = http;
-  return withAttributes(event, attributes(details));
+  return { ...base(ctx, "api_request", status >= 500 ? "error" : status >= 400 ? "warn" : "info", undefined, details), http };
 }
 
 export function systemEvent(ctx: EventContext, name: unknown, details: unknown, severity: unknown): WireEvent {
   const sev = SEVERITIES.includes(severity as Severity) ? (severity as Severity) : "info";
-  const event = base(ctx, "system", sev);
-  event.name = required(str(name), "name");
-  return withAttributes(event, attributes(details));
+  return { ...base(ctx, "system", sev, undefined, details), name: required(str(name), "name") };
 }

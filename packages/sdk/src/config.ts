@@ -49,54 +49,49 @@ function nonEmpty(v: unknown): string | undefined {
 
 export function resolveOptions(input: unknown): ResolveResult {
   const o = (input !== null && typeof input === "object" ? input : {}) as Partial<LoggerOptions>;
-  const onError = typeof o.onError === "function" ? o.onError : undefined;
+  const fn = <T>(v: T): T | undefined => (typeof v === "function" ? v : undefined);
+  const onError = fn(o.onError);
   const debug = o.debug === true;
-  const fail = (message: string): ResolveResult => ({
-    ok: false,
-    error: new ClearlogError("config", `${message}; the Clearlog logger is disabled`),
-    ...(onError ? { onError } : {}),
-    debug,
-  });
-
   const endpoint = nonEmpty(o.endpoint);
-  if (!endpoint) return fail("createLogger needs `endpoint` (the Clearlog server's base URL)");
   const apiKey = nonEmpty(o.apiKey);
-  if (!apiKey) return fail("createLogger needs `apiKey` (an API key with the ingest scope)");
-  const injected = typeof o.fetch === "function" ? o.fetch : undefined;
-  if (!injected && typeof globalThis.fetch !== "function") return fail("no global fetch: pass `fetch` to createLogger");
-  // Called as a plain function: a browser's fetch must not be called with another object as `this`.
-  const fetch: FetchLike = injected ? (url, init) => injected(url, init) : (url, init) => globalThis.fetch(url, init);
+  const injected = fn(o.fetch);
+  const problem = !endpoint
+    ? "no `endpoint` (the server's URL; loggingService: CLEARLOG_URL)"
+    : !apiKey
+      ? "no `apiKey` (an ingest key; loggingService: CLEARLOG_API_KEY)"
+      : !injected && typeof globalThis.fetch !== "function"
+        ? "no global fetch: pass `fetch`"
+        : undefined;
+  if (problem) return { ok: false, error: new ClearlogError("config", `${problem}; Clearlog logger disabled`), onError, debug };
 
   const warnings: ClearlogError[] = [];
-  const int = (key: keyof typeof DEFAULTS, min: number, max = Number.MAX_SAFE_INTEGER): number => {
+  const int = (key: keyof typeof DEFAULTS, min: number, max = Infinity): number => {
     const v = o[key];
     if (v === undefined) return DEFAULTS[key];
     if (typeof v === "number" && Number.isFinite(v) && v >= min) return Math.min(Math.floor(v), max);
-    warnings.push(new ClearlogError("config", `option ${key} must be a number ≥ ${min}; using ${DEFAULTS[key]}`));
+    warnings.push(new ClearlogError("config", `${key} must be a number ≥ ${min}; using ${DEFAULTS[key]}`));
     return DEFAULTS[key];
   };
   const maxQueueSize = int("maxQueueSize", 1);
   const config: ResolvedConfig = {
-    endpoint,
-    apiKey,
+    endpoint: endpoint!,
+    apiKey: apiKey!,
+    component: nonEmpty(o.component),
+    subject: nonEmpty(o.subject),
+    sessionId: nonEmpty(o.sessionId),
     batchSize: Math.min(int("batchSize", 1, MAX_BATCH_SIZE), maxQueueSize),
     flushIntervalMs: int("flushIntervalMs", 0),
     maxQueueSize,
     maxRetries: int("maxRetries", 0),
     requestTimeoutMs: int("requestTimeoutMs", 1),
-    fetch,
-    timers: o.timers && typeof o.timers.setTimeout === "function" && typeof o.timers.clearTimeout === "function" ? o.timers : globalTimers,
-    now: typeof o.now === "function" ? o.now : () => Date.now(),
-    random: typeof o.random === "function" ? o.random : () => Math.random(),
+    // Called as a plain function: a browser's fetch must not be called with another object as `this`.
+    fetch: injected ? (url, init) => injected(url, init) : (url, init) => globalThis.fetch(url, init),
+    timers: fn(o.timers?.setTimeout) && fn(o.timers?.clearTimeout) ? o.timers! : globalTimers,
+    now: fn(o.now) ?? (() => Date.now()),
+    random: fn(o.random) ?? (() => Math.random()),
     flushOnPageHide: o.flushOnPageHide !== false,
+    onError,
     debug,
   };
-  if (onError) config.onError = onError;
-  const component = nonEmpty(o.component);
-  if (component) config.component = component;
-  const subject = nonEmpty(o.subject);
-  if (subject) config.subject = subject;
-  const sessionId = nonEmpty(o.sessionId);
-  if (sessionId) config.sessionId = sessionId;
   return { ok: true, config, warnings };
 }

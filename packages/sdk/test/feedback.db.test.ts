@@ -2,12 +2,12 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import * as feedbackRoute from "../../app/api/v1/feedback/route";
-import * as eventsRoute from "../../app/api/v1/events/route";
-import { createApiKey } from "../auth/api-keys";
-import { database, db } from "../db/client";
-import { pseudonymFor } from "../privacy/pseudonym";
-import { createLogger, type ClearlogError, type FetchLike, type Logger, type LoggerOptions } from "./index";
+import * as feedbackRoute from "@/app/api/v1/feedback/route";
+import * as eventsRoute from "@/app/api/v1/events/route";
+import { createApiKey } from "@/lib/auth/api-keys";
+import { database, db } from "@/lib/db/client";
+import { pseudonymFor } from "@/lib/privacy/pseudonym";
+import { createLogger, type ClearlogError, type FetchLike, type Logger, type LoggerOptions } from "../src/index";
 
 // The SDK's sendFeedback against the real feedback route over real HTTP and real timers; what it
 // sends is read back from model_feedback with SQL.

@@ -1,12 +1,12 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createApiKey } from "../auth/api-keys";
-import { invalidateRuleCache } from "../classify/rule-cache";
-import { database } from "../db/client";
+import { createApiKey } from "@/lib/auth/api-keys";
+import { invalidateRuleCache } from "@/lib/classify/rule-cache";
+import { database } from "@/lib/db/client";
 import { startIngestServer, type IngestTestServer } from "@/test/support/api-server";
-import { pseudonymFor } from "../privacy/pseudonym";
-import { createLogger, type ClearlogError, type FetchLike, type Logger, type LoggerOptions } from "./index";
-import type { BatchResponse, EventBatch, EventType } from "./wire";
-import { recordConsent } from "../consent/consent";
+import { pseudonymFor } from "@/lib/privacy/pseudonym";
+import { createLogger, type ClearlogError, type FetchLike, type Logger, type LoggerOptions } from "../src/index";
+import type { BatchResponse, EventBatch, EventType } from "../src/wire";
+import { recordConsent } from "@/lib/consent/consent";
 
 // The SDK against the real ingestion route over real HTTP and real timers: what it sends is read
 // back from system_logs with SQL.
