@@ -4,12 +4,13 @@ import { writeAudit } from "../audit/audit";
 import { SafeError } from "../errors";
 import { HttpError } from "../ingest/http";
 import { truncateIp } from "../ingest/ip";
-import { ensureSubject, pseudonymFor } from "../privacy/pseudonym";
+import { pseudonymFor } from "../privacy/pseudonym";
+import { storable } from "../validation";
 import { consentFor, recordConsent, type ConsentState } from "./consent";
 
 // The consent API for applications (API key with the `consent` scope). The subject travels in the
 // body, never in the URL, so application user ids stay out of access logs.
-const subject = z.string("subject is required").min(1, "subject must not be empty").max(256);
+const subject = storable(z.string("subject is required").min(1, "subject must not be empty").max(256));
 
 export const consentQuerySchema = z.object({ subject });
 export const consentUpdateSchema = z.object({
@@ -35,9 +36,12 @@ export async function readConsent(body: unknown) {
 
 export async function updateConsent(body: unknown, ctx: { keyId: string; userAgent: string | null; ip: string | null }) {
   const input = parseBody(consentUpdateSchema, body);
-  const pseudonym = await ensureSubject(input.subject);
+  const pseudonym = pseudonymFor(input.subject);
   try {
+    // The subject's link is written by recordConsent, in its transaction, once the changes are valid:
+    // a refused update leaves no trace.
     const states = await recordConsent(pseudonym, Object.entries(input.purposes).map(([purpose, granted]) => ({ purpose, granted })), {
+      subjectExternalId: input.subject,
       method: "api",
       userAgent: ctx.userAgent,
       ipPrefix: truncateIp(ctx.ip),

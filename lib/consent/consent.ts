@@ -26,6 +26,8 @@ export interface ConsentContext {
   method: Exclude<ConsentMethod, "default">;
   userAgent?: string | null;
   ipPrefix?: string | null;
+  /** the application's user id, when the subject's link may not exist yet: written once the changes are valid */
+  subjectExternalId?: string;
 }
 
 type Reader = Pick<Prisma.TransactionClient, "consentPurpose" | "consentSetting">;
@@ -64,6 +66,9 @@ export async function recordConsent(pseudonym: string, changes: { purpose: strin
       if (c.purpose === "essential" && !c.granted) throw new SafeError("Essential processing cannot be withdrawn; ask for erasure or restriction instead.", "invalid");
       return state.granted !== c.granted || state.method === "default";
     });
+    if (ctx.subjectExternalId !== undefined) {
+      await tx.subject.upsert({ where: { pseudonym }, create: { externalId: ctx.subjectExternalId, pseudonym }, update: {} });
+    }
     for (const c of changed) {
       const noticeVersion = current.find((s) => s.purpose === c.purpose)!.noticeVersion;
       const method = ctx.method === "explicit" && !c.granted ? "withdrawal" : ctx.method;
