@@ -10,6 +10,7 @@ import { deleteSession, SESSION_COOKIE } from "./local-sessions";
 import { loginSchema, loginWithPassword, secureCookiesFor } from "./login";
 import { homeFor } from "./roles";
 import { safeNext } from "./safe-next";
+import { clientAddress } from "./throttle";
 import { supabaseSignIn, supabaseSignOut } from "./supabase-provider";
 
 export interface LoginState {
@@ -31,12 +32,14 @@ export async function loginAction(_prev: LoginState, form: FormData): Promise<Lo
   }
   const cookies = await requestCookies();
   const h = await headers();
+  const ip = clientAddress(h.get("x-forwarded-for"), h.get("x-real-ip"));
   const result = supabaseConfigured()
-    ? await supabaseSignIn(parsed.data, cookies)
+    ? await supabaseSignIn(parsed.data, cookies, ip)
     : await loginWithPassword(parsed.data, {
         cookies,
         userAgent: h.get("user-agent"),
         secureCookies: secureCookiesFor(h.get("x-forwarded-proto")),
+        ip,
       });
   if (!result.ok) return { error: result.message, email: parsed.data.email };
   const next = safeNext(form.get("next"));
