@@ -163,9 +163,11 @@ export async function send(url: string, method: string, w: WireBody | null, head
 export const COUNTED_TABLES = ["system_logs", "subjects", "consent_settings", "consent_history", "model_feedback"] as const;
 export type Counts = Record<(typeof COUNTED_TABLES)[number], number>;
 
-/** Row counts of the tables a public route writes, read on a connection of its own. */
+/** Row counts of the tables a public route writes (all of COUNTED_TABLES unless told), read on a connection of its own. */
 export class RowCounter {
   private client = new pg.Client({ connectionString: databaseUrlFromEnv() });
+
+  constructor(private readonly tables: readonly (typeof COUNTED_TABLES)[number][] = COUNTED_TABLES) {}
 
   async open() {
     await this.client.connect();
@@ -176,7 +178,7 @@ export class RowCounter {
   }
 
   async counts(): Promise<Counts> {
-    const { rows } = await this.client.query<Counts>(`SELECT ${COUNTED_TABLES.map((t) => `(SELECT count(*)::int FROM ${t}) AS ${t}`).join(", ")}`);
+    const { rows } = await this.client.query<Counts>(`SELECT ${this.tables.map((t) => `(SELECT count(*)::int FROM ${t}) AS ${t}`).join(", ")}`);
     return rows[0]!;
   }
 }
