@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { PERMISSIONS_POLICY } from "./lib/security-headers";
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
@@ -6,6 +7,8 @@ const nextConfig: NextConfig = {
   experimental: { authInterrupts: true },
   // Prisma's generated client and pg are server-only dependencies loaded at run time.
   serverExternalPackages: ["pg", "@electric-sql/pglite", "@electric-sql/pglite-socket"],
+  // Static security headers on every response; the CSP (a nonce per response) and HSTS (only over
+  // HTTPS) come from proxy.ts.
   async headers() {
     return [
       {
@@ -14,6 +17,7 @@ const nextConfig: NextConfig = {
           { key: "X-Content-Type-Options", value: "nosniff" },
           { key: "X-Frame-Options", value: "DENY" },
           { key: "Referrer-Policy", value: "same-origin" },
+          { key: "Permissions-Policy", value: PERMISSIONS_POLICY },
         ],
       },
     ];

@@ -8,6 +8,9 @@ const legacy = (password: string, n = 16384) => {
   return ["scrypt", n, 8, 1, salt.toString("base64"), scryptSync(password, salt, 64, { N: n, r: 8, p: 1 }).toString("base64")].join("$");
 };
 
+// Each hash costs 128 MiB and a few hundred ms (more on a loaded machine): generous timeouts.
+const SLOW = 60_000;
+
 describe("password hashing", () => {
   it("hashes at N=2^17, r=8, p=1 (OWASP's minimum), verifies the right password and refuses a wrong one", async () => {
     expect(PASSWORD_COST).toEqual({ N: 131072, r: 8, p: 1 });
@@ -17,11 +20,11 @@ describe("password hashing", () => {
     await expect(verifyPassword("correct horse battery staple", hash)).resolves.toBe(true);
     await expect(verifyPassword("correct horse battery stapl", hash)).resolves.toBe(false);
     expect(needsRehash(hash)).toBe(false);
-  });
+  }, SLOW);
 
   it("salts every hash", async () => {
     expect(await hashPassword("same")).not.toBe(await hashPassword("same"));
-  });
+  }, SLOW);
 
   it("still verifies a hash made at the old cost, and says it needs a rehash", async () => {
     const old = legacy("old password 123");
@@ -29,7 +32,7 @@ describe("password hashing", () => {
     await expect(verifyPassword("old password 124", old)).resolves.toBe(false);
     expect(needsRehash(old)).toBe(true);
     expect(needsRehash("bcrypt$whatever")).toBe(true);
-  });
+  }, SLOW);
 
   it.each(["", "bcrypt$x", "scrypt$16384$8$1$onlysalt", "plaintext", "scrypt$1e9$8$1$c2FsdA==$a2V5a2V5a2V5a2V5a2V5a2V5", `scrypt$${2 ** 24}$8$1$c2FsdHNhbHRzYWx0c2FsdA==$${"A".repeat(88)}`])(
     "refuses the malformed or absurd hash %j",
