@@ -48,6 +48,11 @@ describe("isCrossOriginAction", () => {
     expect(isCrossOriginAction("POST", h({ "next-action": "abc", origin: "https://clearlog.example", host: "internal:3000", "x-forwarded-host": "clearlog.example" }))).toBe(false);
     expect(isCrossOriginAction("POST", h({ "next-action": "abc", host: "clearlog.example" }))).toBe(false);
     expect(isCrossOriginAction("GET", h({ "next-action": "abc", origin: "https://evil.example", host: "clearlog.example" }))).toBe(false);
-    expect(isCrossOriginAction("POST", h({ origin: "https://evil.example", host: "clearlog.example" }))).toBe(false);
+    expect(isCrossOriginAction("POST", h({ origin: "https://evil.example", host: "clearlog.example" }), "/api/v1/events")).toBe(false);
+  });
+
+  it("a form posted to a page from another origin (a server action without JavaScript) is refused too", () => {
+    expect(isCrossOriginAction("POST", h({ origin: "https://evil.example", host: "clearlog.example" }), "/login")).toBe(true);
+    expect(isCrossOriginAction("POST", h({ origin: "https://clearlog.example", host: "clearlog.example" }), "/login")).toBe(false);
   });
 });

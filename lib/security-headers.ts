@@ -48,14 +48,19 @@ export function servedOverHttps(setting: "auto" | "true" | "false", forwardedPro
   return forwardedProto?.split(",")[0]?.trim().toLowerCase() === "https";
 }
 
+/** A POST that can run a server action: with a Next-Action header, or any POST to a page (not under /api/). */
+export function mayInvokeAction(method: string, pathname: string, headers: Headers): boolean {
+  return method === "POST" && (headers.has("next-action") || !pathname.startsWith("/api/"));
+}
+
 /**
- * A POST that invokes a server action (Next-Action header) from another origin. Next refuses it too,
+ * A POST that may invoke a server action (mayInvokeAction) from another origin. Next refuses it too,
  * but with a 500; this lets the proxy answer 403. Same origin: the Origin's host equals the host the
  * request was addressed to (X-Forwarded-Host when a proxy sets it, else Host). A POST without Origin
  * is not a browser's cross-site request (browsers always send Origin on POST).
  */
-export function isCrossOriginAction(method: string, headers: Headers): boolean {
-  if (method !== "POST" || !headers.has("next-action")) return false;
+export function isCrossOriginAction(method: string, headers: Headers, pathname = "/"): boolean {
+  if (!mayInvokeAction(method, pathname, headers)) return false;
   const origin = headers.get("origin");
   if (origin === null) return false;
   let originHost: string;

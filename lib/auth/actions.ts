@@ -21,6 +21,8 @@ export interface LoginState {
 }
 
 export async function loginAction(_prev: LoginState, form: FormData): Promise<LoginState> {
+  // Anyone can post to an action with any arguments: only the login form's FormData is read.
+  if (!(form instanceof FormData)) return { error: "Send the sign-in form." };
   const parsed = loginSchema.safeParse({ email: form.get("email"), password: form.get("password") });
   if (!parsed.success) {
     const fieldErrors: LoginState["fieldErrors"] = {};
