@@ -84,3 +84,13 @@ export function deeperThan(value: unknown, max: number): boolean {
   }
   return false;
 }
+
+/**
+ * The size of a value as JSON, or null when it nests more than MAX_DEPTH levels (JSON.stringify
+ * would overflow the stack near 4,000 levels; the pipeline rejects such an event by itself, naming
+ * the field). For routes that check a per-event byte limit before ingestion.
+ */
+export function jsonBytes(value: unknown): number | null {
+  if (deeperThan(value, MAX_DEPTH)) return null;
+  return Buffer.byteLength(JSON.stringify(value) ?? "");
+}
