@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../audit/audit";
 import { database } from "../db/client";
 import { overrideEnv } from "../env";
-import { fuzzParameters, hostileString, NASTY_STRINGS, wrongType } from "@/test/support/fuzz";
+import { FUZZ_SECONDS, FUZZ_TIMEOUT_MS, fuzzParameters, hostileString, NASTY_STRINGS, wrongType } from "@/test/support/fuzz";
 import { CookieJar } from "./cookie-jar";
 import { loginSchema, loginWithPassword } from "./login";
 import { createUser } from "./users";
@@ -55,7 +55,7 @@ describe("sign-in under fuzzing", () => {
         expect(result.ok).toBe(false);
         if (!result.ok && !result.message.startsWith("Too many")) checked++;
       }),
-      fuzzParameters(RUNS, 150),
+      fuzzParameters(RUNS, FUZZ_SECONDS),
     );
     expect(sent).toBe(RUNS);
     expect(await count("auth_sessions")).toBe(sessionsBefore);
@@ -63,7 +63,7 @@ describe("sign-in under fuzzing", () => {
     expect(checked).toBeGreaterThan(0);
     expect(checked).toBeLessThanOrEqual(3 * ADDRESSES.length);
     expect(await count("login_attempts") - attemptsBefore).toBeLessThanOrEqual(2 * 3 * ADDRESSES.length);
-  }, 200_000);
+  }, FUZZ_TIMEOUT_MS);
 
   it("sign-in still works afterwards (another account, from an address that did not fail)", async () => {
     // The fuzzed account itself may be throttled now: that is the throttle doing its work.

@@ -6,7 +6,7 @@ import { db } from "../db/client";
 import { overrideEnv } from "../env";
 import { pseudonymFor } from "../privacy/pseudonym";
 import { startIngestServer, type IngestTestServer } from "@/test/support/api-server";
-import { describeRequest, fuzzParameters, hostileJson, hostileNumber, hostileString, RowCounter, send, uniqueId, wire, wrongType, type Counts } from "@/test/support/fuzz";
+import { describeRequest, FUZZ_SECONDS, FUZZ_TIMEOUT_MS, fuzzParameters, hostileJson, hostileNumber, hostileString, RowCounter, send, uniqueId, wire, wrongType, type Counts } from "@/test/support/fuzz";
 
 // Fuzz tier: the consent API (PUT and POST /api/v1/consent) and feedback (POST /api/v1/feedback) over
 // real HTTP with hostile bodies. Every answer is below 500, and a refused request writes nothing: no
@@ -101,7 +101,7 @@ async function fuzz(method: string, path: string, body: fc.Arbitrary<unknown>, k
       else onAccepted(before, after, answer.json, what);
       before = after;
     }),
-    fuzzParameters(RUNS, 150),
+    fuzzParameters(RUNS, FUZZ_SECONDS),
   );
   expect(sent).toBe(RUNS);
 }
@@ -111,11 +111,11 @@ describe("the consent API under fuzzing", () => {
     await fuzz("PUT", "/api/v1/consent", consentUpdate, consentKey, (before, after, _json, what) => {
       expect(after.subjects - before.subjects, what).toBeLessThanOrEqual(1);
     });
-  }, 200_000);
+  }, FUZZ_TIMEOUT_MS);
 
   it(`POST /api/v1/consent: ${RUNS} hostile queries below 500; a query writes nothing`, async () => {
     await fuzz("POST", "/api/v1/consent", consentQuery, consentKey, (before, after, _json, what) => expect(after, what).toEqual(before));
-  }, 200_000);
+  }, FUZZ_TIMEOUT_MS);
 
   it("still records a good update afterwards", async () => {
     const who = uniqueId("after-consent-fuzz");
@@ -131,5 +131,5 @@ describe("the feedback API under fuzzing", () => {
       const status = (json as { status?: string }).status;
       expect(after.model_feedback - before.model_feedback, what).toBe(status === "accepted" ? 1 : 0);
     });
-  }, 200_000);
+  }, FUZZ_TIMEOUT_MS);
 });

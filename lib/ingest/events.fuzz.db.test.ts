@@ -4,7 +4,7 @@ import { createApiKey } from "../auth/api-keys";
 import { database } from "../db/client";
 import { overrideEnv } from "../env";
 import { startIngestServer, type IngestTestServer } from "@/test/support/api-server";
-import { describeRequest, fuzzParameters, hostileDate, hostileJson, hostileNumber, hostileObject, hostileString, RowCounter, send, uniqueId, wire, wrongType } from "@/test/support/fuzz";
+import { describeRequest, FUZZ_SECONDS, FUZZ_TIMEOUT_MS, fuzzParameters, hostileDate, hostileJson, hostileNumber, hostileObject, hostileString, RowCounter, send, uniqueId, wire, wrongType } from "@/test/support/fuzz";
 import { flushSessions } from "./session-tracker";
 
 // Fuzz tier: POST /api/v1/events and GET /api/v1/whoami over real HTTP with hostile bodies. Every
@@ -89,10 +89,10 @@ describe("POST /api/v1/events under fuzzing", () => {
         }
         before = after;
       }),
-      fuzzParameters(RUNS, 150),
+      fuzzParameters(RUNS, FUZZ_SECONDS),
     );
     expect(sent).toBe(RUNS);
-  }, 200_000);
+  }, FUZZ_TIMEOUT_MS);
 
   it("still stores a good event and its session afterwards", async () => {
     const id = uniqueId("after-fuzz");
@@ -123,7 +123,7 @@ describe("GET /api/v1/whoami under fuzzing", () => {
         sent++;
         expect([200, 401, 403], describeRequest("GET", "/api/v1/whoami", null, answer)).toContain(answer.status);
       }),
-      fuzzParameters(RUNS, 90),
+      fuzzParameters(RUNS, FUZZ_SECONDS),
     );
     expect(sent).toBe(RUNS);
   });

@@ -4,7 +4,7 @@ import { createApiKey } from "../auth/api-keys";
 import { database } from "../db/client";
 import { overrideEnv } from "../env";
 import { startIngestServer, type IngestTestServer } from "@/test/support/api-server";
-import { describeRequest, fuzzParameters, hostileJson, hostileNumber, hostileString, RowCounter, send, uniqueId, wire, wrongType } from "@/test/support/fuzz";
+import { describeRequest, FUZZ_SECONDS, FUZZ_TIMEOUT_MS, fuzzParameters, hostileJson, hostileNumber, hostileString, RowCounter, send, uniqueId, wire, wrongType } from "@/test/support/fuzz";
 import { flushSessions } from "./session-tracker";
 
 // Fuzz tier: the OTLP/HTTP endpoints (POST /api/v1/otlp/v1/logs and /traces) over real HTTP with
@@ -108,10 +108,10 @@ describe.each([
         if (answer.status >= 400) expect(after, what).toEqual(before);
         before = after;
       }),
-      fuzzParameters(RUNS, 150),
+      fuzzParameters(RUNS, FUZZ_SECONDS),
     );
     expect(sent).toBe(RUNS);
-  }, 200_000);
+  }, FUZZ_TIMEOUT_MS);
 });
 
 describe("OTLP values nested far beyond the limit", () => {

@@ -189,5 +189,12 @@ export function describeRequest(method: string, path: string, w: WireBody | null
   return `${method} ${path} (${w?.contentType ?? "no type"}${w?.encoding ? `, ${w.encoding}` : ""}) ${JSON.stringify(body)} → ${sent.status} ${sent.text.slice(0, 300)}`;
 }
 
+/**
+ * Each route's time budget. 2,000 requests take 15-60 s on an idle 2-core machine and up to ~140 s
+ * when it is shared by many jobs (load 20); past the budget the run stops and fails.
+ */
+export const FUZZ_SECONDS = 300;
+export const FUZZ_TIMEOUT_MS = (FUZZ_SECONDS + 30) * 1000;
+
 /** fast-check settings for the fuzz tier: `runs` requests, stopped (and failed) after `seconds`. */
 export const fuzzParameters = (runs: number, seconds: number) => ({ numRuns: runs, interruptAfterTimeLimit: seconds * 1000, markInterruptAsFailure: true, endOnFailure: true });
