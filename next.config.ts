@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { PERMISSIONS_POLICY } from "./lib/security-headers";
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
@@ -8,6 +9,8 @@ const nextConfig: NextConfig = {
   experimental: { authInterrupts: true },
   // Prisma's generated client and pg are server-only dependencies loaded at run time.
   serverExternalPackages: ["pg"],
+  // Static security headers on every response; the CSP (a nonce per response) and HSTS (only over
+  // HTTPS) come from proxy.ts.
   async headers() {
     return [
       {
@@ -16,6 +19,7 @@ const nextConfig: NextConfig = {
           { key: "X-Content-Type-Options", value: "nosniff" },
           { key: "X-Frame-Options", value: "DENY" },
           { key: "Referrer-Policy", value: "same-origin" },
+          { key: "Permissions-Policy", value: PERMISSIONS_POLICY },
         ],
       },
     ];

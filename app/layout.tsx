@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { connection } from "next/server";
 import type { ReactNode } from "react";
 import { QueryProvider } from "@/components/ui/query-provider";
 import "./globals.css";
@@ -8,7 +9,10 @@ export const metadata: Metadata = {
   description: "Privacy-first event logging",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Every page renders per request, so each gets its CSP nonce (proxy.ts); a prerendered page's
+  // inline scripts would carry no nonce and be blocked.
+  await connection();
   return (
     <html lang="en">
       <body className="min-h-screen font-sans">

@@ -36,6 +36,7 @@ const schema = z.object({
   CLEARLOG_SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
   CLEARLOG_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   CLEARLOG_LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
+  CLEARLOG_LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(50),
   CLEARLOG_SECURE_COOKIES: z.enum(["auto", "true", "false"]).default("auto"),
   CLEARLOG_SKIP_SEED: z.enum(["0", "1"]).default("0"),
   CLEARLOG_INGEST_MAX_EVENTS: z.coerce.number().int().min(1).max(100_000).default(1000),

@@ -118,6 +118,11 @@ describe("listAudit", () => {
     expect(denied.rows.every((r) => r.outcome === "denied")).toBe(true);
   });
 
+  it("ignores filters the database could not take (a NUL, half an emoji, an id beyond bigint) instead of failing", async () => {
+    expect(parseAuditFilter({ action: "flt.\u0000", resourceType: "user\uD83D", before: "99999999999999999999999" })).toEqual({});
+    expect(await actions({ action: "flt.\u0000", before: "99999999999999999999999" })).toEqual(await actions({}));
+  });
+
   it("keyset-paginates newest first without overlap", async () => {
     const total = AUDIT_PAGE_SIZE + 5;
     for (let i = 0; i < total; i++) await writeAudit(entry({ action: "page.item", resourceId: String(i) }));

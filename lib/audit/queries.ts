@@ -2,16 +2,18 @@ import "server-only";
 import { z } from "zod";
 import { db } from "../db/client";
 import type { Prisma } from "../db/generated/client";
+import { storable } from "../validation";
 
 export const AUDIT_PAGE_SIZE = 50;
 
 /** The audit page's filters, parsed from the URL. */
 export const auditFilterSchema = z.object({
-  action: z.string().trim().max(100).optional().catch(undefined),
+  action: storable(z.string().trim().max(100)).optional().catch(undefined),
   actor: z.string().uuid().optional().catch(undefined),
-  resourceType: z.string().trim().max(100).optional().catch(undefined),
+  resourceType: storable(z.string().trim().max(100)).optional().catch(undefined),
   outcome: z.enum(["success", "failure", "denied"]).optional().catch(undefined),
-  before: z.coerce.bigint().positive().optional().catch(undefined),
+  // an audit row id: a bigint column, so nothing beyond 2^63 - 1 (PostgreSQL would refuse it)
+  before: z.coerce.bigint().positive().max(9_223_372_036_854_775_807n).optional().catch(undefined),
 });
 export type AuditFilter = z.infer<typeof auditFilterSchema>;
 

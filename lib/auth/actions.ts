@@ -11,6 +11,7 @@ import { deleteSession, SESSION_COOKIE } from "./local-sessions";
 import { loginSchema, loginWithPassword, secureCookiesFor } from "./login";
 import { homeFor } from "./roles";
 import { safeNext } from "./safe-next";
+import { clientAddress } from "./throttle";
 import { supabaseSignIn, supabaseSignOut } from "./supabase-provider";
 
 export interface LoginState {
@@ -21,6 +22,8 @@ export interface LoginState {
 }
 
 export const loginAction = definePublicAction("auth.login", async (_prev: LoginState, form: FormData): Promise<LoginState> => {
+  // Anyone can post to an action with any arguments: only the login form's FormData is read.
+  if (!(form instanceof FormData)) return { error: "Send the sign-in form." };
   const parsed = loginSchema.safeParse({ email: form.get("email"), password: form.get("password") });
   if (!parsed.success) {
     const fieldErrors: LoginState["fieldErrors"] = {};
@@ -32,12 +35,14 @@ export const loginAction = definePublicAction("auth.login", async (_prev: LoginS
   }
   const cookies = await requestCookies();
   const h = await headers();
+  const ip = clientAddress(h.get("x-forwarded-for"), h.get("x-real-ip"));
   const result = supabaseConfigured()
-    ? await supabaseSignIn(parsed.data, cookies)
+    ? await supabaseSignIn(parsed.data, cookies, ip)
     : await loginWithPassword(parsed.data, {
         cookies,
         userAgent: h.get("user-agent"),
         secureCookies: secureCookiesFor(h.get("x-forwarded-proto")),
+        ip,
       });
   if (!result.ok) return { error: result.message, email: parsed.data.email };
   const next = safeNext(form.get("next"));

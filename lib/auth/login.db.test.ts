@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, scryptSync } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Actor } from "../audit/audit";
 import { database, db } from "../db/client";
@@ -8,6 +8,7 @@ import { SESSION_COOKIE, userForSessionToken } from "./local-sessions";
 import { loginWithPassword } from "./login";
 import { hashPassword, verifyPassword } from "./password";
 import type { Role } from "./roles";
+import { throttleKey } from "./throttle";
 import { createUser, setUserRole } from "./users";
 import { CookieJar } from "./cookie-jar";
 
@@ -33,9 +34,9 @@ async function newUser(role: Role = "admin", password = PASSWORD) {
   return { user, email };
 }
 
-async function login(email: string, password: string, secureCookies = false) {
+async function login(email: string, password: string, secureCookies = false, ip: string | null = null) {
   const jar = new CookieJar();
-  const result = await loginWithPassword({ email, password }, { cookies: jar, userAgent: "vitest-agent", secureCookies });
+  const result = await loginWithPassword({ email, password }, { cookies: jar, userAgent: "vitest-agent", secureCookies, ip });
   return { jar, result, token: jar.get(SESSION_COOKIE) };
 }
 
@@ -177,6 +178,53 @@ describe("loginWithPassword and sessions", () => {
   });
 });
 
+describe("the throttle holds under concurrency, per account and per address", () => {
+  const attemptsFor = async (email: string) =>
+    (await database().pool.query<{ n: number }>("SELECT count(*)::int AS n FROM login_attempts WHERE key_hash = $1", [throttleKey(email)])).rows[0]!.n;
+
+  it("40 concurrent wrong passwords against a limit of 5: 5 are checked, 35 throttled", async () => {
+    const { email } = await newUser("end_user");
+    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => login(email, `wrong-${i}`, false, "203.0.113.7")));
+    const checked = results.filter((r) => !r.result.ok && r.result.message === BAD_CREDENTIALS).length;
+    const throttled = results.filter((r) => !r.result.ok && r.result.message.startsWith("Too many failed sign-in attempts")).length;
+    expect(checked).toBe(5);
+    expect(throttled).toBe(35);
+    expect(await attemptsFor(email)).toBe(5);
+    // And the right password is refused too until the window passes.
+    expect((await login(email, PASSWORD)).result).toMatchObject({ ok: false, message: expect.stringContaining("Too many failed sign-in attempts") });
+  });
+
+  it("spraying many accounts from one address is throttled by CLEARLOG_LOGIN_MAX_FAILURES_PER_IP; other addresses are not", async () => {
+    restoreEnv = overrideEnv({ CLEARLOG_LOGIN_MAX_FAILURES_PER_IP: "6" });
+    const accounts = await Promise.all(Array.from({ length: 4 }, () => newUser("end_user")));
+    const outcomes: string[] = [];
+    for (const { email } of accounts) {
+      for (let i = 0; i < 2; i++) {
+        const { result } = await login(email, `spray-${i}`, false, "198.51.100.9");
+        outcomes.push(result.ok ? "ok" : result.message === BAD_CREDENTIALS ? "checked" : "throttled");
+      }
+    }
+    // 6 failures from the address, each account only 2 (under its own limit of 5): then the address is refused.
+    expect(outcomes).toEqual(["checked", "checked", "checked", "checked", "checked", "checked", "throttled", "throttled"]);
+    expect((await login(accounts[3]!.email, PASSWORD, false, "198.51.100.9")).result.ok).toBe(false);
+    expect((await login(accounts[3]!.email, PASSWORD, false, "192.0.2.44")).result.ok).toBe(true);
+  });
+
+  it("a hash made at the old cost is replaced by one at today's cost on a successful sign-in", async () => {
+    const { user, email } = await newUser("admin");
+    const salt = Buffer.alloc(16, 7);
+    const old = ["scrypt", 16384, 8, 1, salt.toString("base64"), scryptSync(PASSWORD, salt, 64, { N: 16384, r: 8, p: 1 }).toString("base64")].join("$");
+    await db().user.update({ where: { id: user.id }, data: { passwordHash: old } });
+    expect((await login(email, "not it at all")).result.ok).toBe(false);
+    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash).toBe(old);
+    expect((await login(email, PASSWORD)).result.ok).toBe(true);
+    const rehashed = (await db().user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash!;
+    expect(rehashed).toMatch(/^scrypt\$131072\$8\$1\$/);
+    expect(await verifyPassword(PASSWORD, rehashed)).toBe(true);
+    expect((await login(email, PASSWORD)).result.ok).toBe(true);
+  });
+});
+
 describe("users", () => {
   it("setUserRole changes the role and ends the user's sessions, leaving others alone", async () => {
     const { user, email } = await newUser("end_user");
@@ -219,7 +267,7 @@ describe("password hashes", () => {
   it("stores scrypt hashes with a fresh salt, and verifyPassword accepts only the right password", async () => {
     const { user } = await newUser("admin");
     const stored = user.passwordHash!;
-    expect(stored).toMatch(/^scrypt\$16384\$8\$1\$[A-Za-z0-9+/]+={0,2}\$[A-Za-z0-9+/]+={0,2}$/);
+    expect(stored).toMatch(/^scrypt\$131072\$8\$1\$[A-Za-z0-9+/]+={0,2}\$[A-Za-z0-9+/]+={0,2}$/);
     const [, , , , salt, key] = stored.split("$");
     expect(Buffer.from(salt!, "base64")).toHaveLength(16);
     expect(Buffer.from(key!, "base64")).toHaveLength(64);

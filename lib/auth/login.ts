@@ -3,11 +3,11 @@ import { z } from "zod";
 import { writeAudit } from "../audit/audit";
 import { db } from "../db/client";
 import { env } from "../env";
-import { burnPasswordCheck, verifyPassword } from "./password";
+import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from "./password";
 import { createSession, SESSION_COOKIE } from "./local-sessions";
 import type { CookieAdapter } from "./cookie-adapter";
 import type { SessionUser } from "./session-user";
-import { recordAttempt, throttledRefusal, throttleKey } from "./throttle";
+import { reserveAttempt, settleSuccess, throttleKey } from "./throttle";
 
 export const loginSchema = z.object({
   email: z.string().trim().toLowerCase().email("Enter a valid email address").max(320),
@@ -32,16 +32,16 @@ export function secureCookiesFor(forwardedProto: string | null): boolean {
 /** Local provider sign-in: throttled, audited without the email, session cookie set on success. */
 export async function loginWithPassword(
   input: LoginInput,
-  context: { cookies: CookieAdapter; userAgent: string | null; secureCookies: boolean },
+  context: { cookies: CookieAdapter; userAgent: string | null; secureCookies: boolean; ip?: string | null },
 ): Promise<LoginResult> {
-  const keyHash = throttleKey(input.email);
-  const throttled = await throttledRefusal(keyHash);
-  if (throttled) return { ok: false, message: throttled };
+  // The attempt is reserved (counted as a failure) before the password is checked: see throttle.ts.
+  const reserved = await reserveAttempt(throttleKey(input.email), context.ip ?? null);
+  if (!reserved.ok) return { ok: false, message: reserved.message };
   const user = await db().user.findUnique({ where: { email: input.email } });
   let valid = false;
   if (user?.passwordHash && !user.disabledAt) valid = await verifyPassword(input.password, user.passwordHash);
   else await burnPasswordCheck(input.password);
-  await recordAttempt(keyHash, valid);
+  if (valid) await settleSuccess(reserved.reservation);
   if (!user || !valid) {
     await writeAudit({
       actor: null,
@@ -51,6 +51,11 @@ export async function loginWithPassword(
       metadata: { reason: user?.disabledAt ? "account_disabled" : "bad_credentials" },
     });
     return { ok: false, message: BAD_CREDENTIALS };
+  }
+  // A hash made at a lower cost than today's is replaced now that the password is known.
+  if (user.passwordHash && needsRehash(user.passwordHash)) {
+    const passwordHash = await hashPassword(input.password);
+    await db().user.updateMany({ where: { id: user.id, passwordHash: user.passwordHash }, data: { passwordHash } });
   }
   const session = await createSession(user.id, context.userAgent);
   context.cookies.setAll([

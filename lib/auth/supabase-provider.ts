@@ -8,7 +8,7 @@ import type { CookieAdapter } from "./cookie-adapter";
 import type { LoginInput, LoginResult } from "./login";
 import { ROLES, type Role } from "./roles";
 import type { SessionUser } from "./session-user";
-import { recordAttempt, throttledRefusal, throttleKey } from "./throttle";
+import { reserveAttempt, settleSuccess, throttleKey } from "./throttle";
 
 // supabase-js builds a Realtime client eagerly, which throws on Node < 22 (no global WebSocket) and so
 // broke every Supabase sign-in there. The server never opens a socket: give it a transport that refuses.
@@ -87,13 +87,12 @@ export async function supabaseUser(cookies: CookieAdapter): Promise<SessionUser 
   }
 }
 
-export async function supabaseSignIn(input: LoginInput, cookies: CookieAdapter): Promise<LoginResult> {
-  const keyHash = throttleKey(input.email);
-  const throttled = await throttledRefusal(keyHash, { provider: "supabase" });
-  if (throttled) return { ok: false, message: throttled };
+export async function supabaseSignIn(input: LoginInput, cookies: CookieAdapter, ip: string | null = null): Promise<LoginResult> {
+  const reserved = await reserveAttempt(throttleKey(input.email), ip, { provider: "supabase" });
+  if (!reserved.ok) return { ok: false, message: reserved.message };
   const { error } = await supabaseClient(cookies).auth.signInWithPassword(input);
   const user = error ? null : await supabaseUser(cookies);
-  await recordAttempt(keyHash, Boolean(user));
+  if (user) await settleSuccess(reserved.reservation);
   if (!user) {
     // Valid at Supabase but refused here (disabled account): do not leave its session behind.
     if (!error) await supabaseSignOut(cookies);

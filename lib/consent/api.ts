@@ -2,11 +2,12 @@ import "server-only";
 import { z } from "zod";
 import { issuePath, SafeError } from "../errors";
 import { pseudonymFor } from "../privacy/pseudonym";
+import { storable } from "../validation";
 import { consentFor, recordConsent, type ConsentState } from "./consent";
 
 // The consent API for applications (API key with the `consent` scope). The subject travels in the
 // body, never in the URL, so application user ids stay out of access logs.
-const subject = z.string("subject is required").min(1, "subject must not be empty").max(256);
+const subject = storable(z.string("subject is required").min(1, "subject must not be empty").max(256));
 
 export const consentQuerySchema = z.object({ subject });
 export const consentUpdateSchema = z.object({

@@ -10,6 +10,7 @@ import { hashToken } from "../privacy/anonymize";
 import { linkSubjects, pseudonymFor } from "../privacy/pseudonym";
 import type { BatchResponse, EventResult } from "@clearlog/sdk";
 import { wireEventSchema } from "./event-schema";
+import { cleanEvent, type Sanitized } from "./sanitize";
 import { applyConsent } from "./consent-policy";
 import { truncateIp } from "./ip";
 import { toStorable, withFingerprint, type StorableEvent } from "./normalize";
@@ -40,7 +41,13 @@ function firstIssue(error: z.ZodError, index: number): { field: string; reason: 
 
 function idOf(raw: unknown): string | null {
   const id = (raw as { id?: unknown } | null)?.id;
-  return typeof id === "string" ? id.slice(0, 128) : null;
+  return typeof id === "string" ? id.slice(0, 128).toWellFormed() : null;
+}
+
+/** Says in the stored payload what the pipeline cleaned (lib/ingest/sanitize.ts), after classification. */
+function markSanitized(event: StorableEvent, sanitized: Sanitized[]): StorableEvent {
+  if (sanitized.length === 0) return event;
+  return { ...event, payload: { ...event.payload, _clearlog: { sanitized } } };
 }
 
 export async function ingestEvents(raw: readonly unknown[], ctx: IngestContext): Promise<BatchResponse> {
@@ -55,7 +62,12 @@ export async function ingestEvents(raw: readonly unknown[], ctx: IngestContext):
   const seen = new Set<string>();
 
   raw.forEach((item, index) => {
-    const parsed = wireEventSchema.safeParse(item);
+    const cleaned = cleanEvent(item, `events[${index}]`);
+    if (!cleaned.ok) {
+      results[index] = { id: idOf(item), status: "rejected", field: cleaned.path, reason: cleaned.reason };
+      return;
+    }
+    const parsed = wireEventSchema.safeParse(cleaned.value);
     if (!parsed.success) {
       results[index] = { id: idOf(item), status: "rejected", ...firstIssue(parsed.error, index) };
       return;
@@ -77,7 +89,7 @@ export async function ingestEvents(raw: readonly unknown[], ctx: IngestContext):
       return;
     }
     seen.add(key);
-    toStore.push({ index, event: withFingerprint(outcome.event), classification: outcome.classification, categories: outcome.categories, trainingExcluded: false });
+    toStore.push({ index, event: withFingerprint(markSanitized(outcome.event, cleaned.sanitized)), classification: outcome.classification, categories: outcome.categories, trainingExcluded: false });
   });
 
   const pseudonymCache = new Map<string, string>();

@@ -1,5 +1,6 @@
 import type { AiFields } from "@clearlog/sdk";
 import { int, isObj, str, take, type Obj } from "./otlp-values";
+import { deeperThan, MAX_DEPTH } from "./sanitize";
 
 // OpenTelemetry GenAI spans → the `ai` part of a Clearlog event. Reads the current semantic
 // conventions (gen_ai.provider.name, gen_ai.input.messages / gen_ai.output.messages with `parts`,
@@ -22,7 +23,8 @@ function parseJson(v: unknown): unknown {
   const t = v.trim();
   if (!t.startsWith("[") && !t.startsWith("{")) return v;
   try {
-    return JSON.parse(t) as unknown;
+    const parsed = JSON.parse(t) as unknown;
+    return deeperThan(parsed, MAX_DEPTH) ? v : parsed; // over-deep JSON stays text (the pipeline refuses nothing here)
   } catch {
     return v;
   }

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Severity } from "@clearlog/sdk";
+import { MAX_DEPTH } from "./sanitize";
 
 // Decoding of the OTLP/JSON building blocks (AnyValue, KeyValue lists, nanosecond times, trace and
 // span ids, severity numbers). Pure helpers for lib/ingest/otlp.ts.
@@ -29,10 +30,15 @@ function intValue(v: unknown): number | string | null {
   return typeof v === "string" ? v : null;
 }
 
-/** An OTLP AnyValue as a plain JSON value. A value that is not an AnyValue object is taken as it is. */
-export function anyValue(v: unknown): unknown {
+/**
+ * An OTLP AnyValue as a plain JSON value. A value that is not an AnyValue object is taken as it is.
+ * Conversion stops below MAX_DEPTH nested values: the deeper rest becomes `{}`, so the event is still
+ * too deep and the pipeline rejects that one record, naming the field (lib/ingest/sanitize.ts).
+ */
+export function anyValue(v: unknown, depth = 0): unknown {
   if (v === undefined || v === null) return null;
   if (!isObj(v)) return v;
+  if (depth >= MAX_DEPTH) return {};
   if ("stringValue" in v) return typeof v.stringValue === "string" ? v.stringValue : String(v.stringValue ?? "");
   if ("intValue" in v) return intValue(v.intValue);
   if ("doubleValue" in v) {
@@ -42,20 +48,20 @@ export function anyValue(v: unknown): unknown {
   if ("boolValue" in v) return v.boolValue === true || v.boolValue === "true";
   if ("arrayValue" in v) {
     const values = isObj(v.arrayValue) && Array.isArray(v.arrayValue.values) ? v.arrayValue.values : [];
-    return values.map(anyValue);
+    return values.map((item) => anyValue(item, depth + 1));
   }
-  if ("kvlistValue" in v) return attributes(isObj(v.kvlistValue) ? v.kvlistValue.values : undefined);
+  if ("kvlistValue" in v) return attributes(isObj(v.kvlistValue) ? v.kvlistValue.values : undefined, depth + 1);
   if ("bytesValue" in v) return typeof v.bytesValue === "string" ? v.bytesValue : null; // base64, kept as text
   return null;
 }
 
 /** A KeyValue list (`[{ key, value: AnyValue }]`) as an object. */
-export function attributes(list: unknown): Obj {
+export function attributes(list: unknown, depth = 0): Obj {
   const out: Obj = {};
   if (!Array.isArray(list)) return out;
   for (const kv of list) {
     if (!isObj(kv) || typeof kv.key !== "string" || kv.key === "__proto__") continue;
-    out[kv.key] = anyValue(kv.value);
+    out[kv.key] = anyValue(kv.value, depth);
   }
   return out;
 }
@@ -103,12 +109,19 @@ export function hexId(v: unknown, bytes: 16 | 8): string | undefined {
   return hex && /[1-9a-f]/.test(hex) ? hex : undefined;
 }
 
-/** JSON with object keys sorted, so equal content hashes equally whatever the encoder's key order. */
-export function stableJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(stableJson).join(",")}]`;
+const STABLE_JSON_DEPTH = 4 * MAX_DEPTH;
+
+/**
+ * JSON with object keys sorted, so equal content hashes equally whatever the encoder's key order.
+ * Below STABLE_JSON_DEPTH levels a value is written as `"…"`: bounded recursion for any input (such
+ * records are refused for their depth anyway).
+ */
+export function stableJson(v: unknown, depth = 0): string {
+  if (depth > STABLE_JSON_DEPTH && typeof v === "object" && v !== null) return '"…"';
+  if (Array.isArray(v)) return `[${v.map((item) => stableJson(item, depth + 1)).join(",")}]`;
   if (isObj(v)) {
     const keys = Object.keys(v).filter((k) => v[k] !== undefined).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${stableJson(v[k])}`).join(",")}}`;
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${stableJson(v[k], depth + 1)}`).join(",")}}`;
   }
   return JSON.stringify(v) ?? "null";
 }

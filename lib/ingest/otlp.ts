@@ -61,6 +61,9 @@ function common(attrs: Obj, ctx: Scope) {
   };
 }
 
+/** A record that is not an object, as the pipeline gets it: arrays empty (any depth is refused the same way). */
+const standIn = (record: unknown): unknown => (Array.isArray(record) ? [] : record);
+
 function traceAttrs(raw: Obj, ctx: Scope): Obj {
   // hex when readable, the raw value otherwise (opaque)
   const id = (key: string, bytes: 16 | 8) => hexId(raw[key], bytes) ?? str(raw[key]);
@@ -68,7 +71,7 @@ function traceAttrs(raw: Obj, ctx: Scope): Obj {
 }
 
 function mapLogRecord(record: unknown, ctx: Scope): unknown[] {
-  if (!isObj(record)) return [record];
+  if (!isObj(record)) return [standIn(record)];
   const attrs = attributes(record.attributes);
   const base = common(attrs, ctx);
   const requested = str(take(attrs, "clearlog.type"));
@@ -135,7 +138,7 @@ function spanEvents(span: Obj): SpanEvent[] {
 }
 
 function mapSpan(span: unknown, ctx: Scope): unknown[] {
-  if (!isObj(span)) return [span];
+  if (!isObj(span)) return [standIn(span)];
   const attrs = attributes(span.attributes);
   const base = common(attrs, ctx);
   const start = nanos(span.startTimeUnixNano);

@@ -27,3 +27,11 @@ describe("encodeCursor / decodeCursor", () => {
     }
   });
 });
+
+describe("decodeCursor refuses what the database would refuse", () => {
+  it("a NUL in the id, a year beyond 9999 or before 1: no position", () => {
+    for (const raw of ["2025-06-15T11:59:59.123Z|evt\u00001", "+099999-01-01T00:00:00.000Z|evt-1", "-000001-01-01T00:00:00.000Z|evt-1", "2026-13-45T00:00:00Z|evt-1"]) {
+      expect(decodeCursor(b64(raw)), JSON.stringify(raw)).toBeNull();
+    }
+  });
+});

@@ -118,3 +118,23 @@ describe("timeWindow", () => {
     expect(timeWindow(filtersSchema.parse({ range: "custom" }), NOW)).toEqual({ from: new Date("2025-06-14T12:00:00.000Z"), to: NOW });
   });
 });
+
+describe("filters refuse what the database would refuse, naming the parameter", () => {
+  it("a NUL or half an emoji in a text filter, an absurd or impossible date", () => {
+    const cases: [Record<string, string>, string, RegExp][] = [
+      [{ q: "a\u0000b" }, "q", /NUL/],
+      [{ component: "web\u0000" }, "component", /NUL/],
+      [{ session: "s-\uD83D" }, "session", /surrogate/],
+      [{ model: "\u0000" }, "model", /NUL/],
+      [{ range: "custom", from: "99999-01-01" }, "from", /9999/],
+      [{ range: "custom", to: "+275760-09-13T00:00:00Z" }, "to", /9999/],
+      [{ range: "custom", from: "2026-13-45" }, "from", /Not a date/],
+    ];
+    for (const [input, path, message] of cases) {
+      const parsed = filtersSchema.safeParse(input);
+      expect(parsed.success, JSON.stringify(input)).toBe(false);
+      expect(parsed.error!.issues[0]!.path).toEqual([path]);
+      expect(parsed.error!.issues[0]!.message).toMatch(message);
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CLASSIFICATIONS, EVENT_TYPES, SEVERITIES } from "../db/enums";
+import { DATE_RANGE_MESSAGE, isStorableDate, storable } from "../validation";
 
 // The explorer's filters, as they live in the URL (so a link reproduces the view). Pure: the page,
 // the client and the API route parse the same parameters the same way. The subject filter holds a
@@ -11,8 +12,11 @@ export { CLASSIFICATIONS as FILTER_CLASSIFICATIONS, EVENT_TYPES as FILTER_TYPES,
 
 const list = <T extends readonly [string, ...string[]]>(values: T, name: string) =>
   z.preprocess((v) => (typeof v === "string" && v !== "" ? v.split(",") : undefined), z.array(z.enum(values, `Unknown ${name}`)).optional());
-const text = (max: number) => z.preprocess((v) => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined), z.string().max(max, `At most ${max} characters`).optional());
-const instant = z.preprocess((v) => (typeof v === "string" && v !== "" ? v : undefined), z.coerce.date("Not a date").optional());
+const text = (max: number) => z.preprocess((v) => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined), storable(z.string().max(max, `At most ${max} characters`)).optional());
+const instant = z.preprocess(
+  (v) => (typeof v === "string" && v !== "" ? v : undefined),
+  z.coerce.date("Not a date").refine(isStorableDate, `Not a date: ${DATE_RANGE_MESSAGE}`).optional(),
+);
 
 export const filtersSchema = z.object({
   range: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["15m", "1h", "24h", "7d", "30d", "custom"], "Unknown time range").default("24h")),

@@ -1,11 +1,13 @@
 import { z } from "zod";
+import { isStorableDate } from "../validation";
 import { FEATURE_TYPES } from "./definitions";
 
 const DAY_MS = 86_400_000;
 export const MAX_RANGE_DAYS = 400;
 
 const instant = (label: string) =>
-  z.coerce.date({ error: `${label} must be a date such as 2026-11-01 or an ISO timestamp.` }).refine((d) => !Number.isNaN(d.getTime()), `${label} is not a valid date.`);
+  z.coerce.date({ error: `${label} must be a date such as 2026-11-01 or an ISO timestamp.` }).refine((d) => !Number.isNaN(d.getTime()), `${label} is not a valid date.`)
+    .refine(isStorableDate, `${label} must be between the years 1 and 9999.`);
 
 /** What an extraction covers: start inclusive, end exclusive. Shared by the form, the action and the service. */
 export const extractionSchema = z

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { enumValues, FeedbackSource } from "../db/enums";
 import { findAll, SECRET_DETECTORS } from "../classify/detectors";
 import type { Feedback } from "@clearlog/sdk";
+import { storable } from "../validation";
 import { ALIAS, SEMVER } from "./registry-schema";
 
 // The body of POST /api/v1/feedback (and of the SDK's sendFeedback). Messages never repeat the value
@@ -17,7 +18,7 @@ const CONTENT = ["rating", "score", "label", "correction", "comment"] as const;
 const MODEL_NAME = /^[a-z0-9][a-z0-9._-]{0,79}$/;
 const EVENT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-const text = (max: number) => z.string("must be a string").min(1, "must not be empty").max(max, `must be at most ${max} characters`);
+const text = (max: number) => storable(z.string("must be a string").min(1, "must not be empty").max(max, `must be at most ${max} characters`));
 
 export const feedbackSchema = z
   .strictObject(

@@ -2,12 +2,12 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as consent from "@/app/api/v1/consent/route";
 import * as events from "@/app/api/v1/events/route";
-import * as logs from "@/app/api/v1/otlp/v1/logs/route";
-import * as traces from "@/app/api/v1/otlp/v1/traces/route";
 import * as feedback from "@/app/api/v1/feedback/route";
 import * as whoami from "@/app/api/v1/whoami/route";
+import * as logs from "@/app/api/v1/otlp/v1/logs/route";
+import * as traces from "@/app/api/v1/otlp/v1/traces/route";
 
-// Test helper: serves the real ingestion route handlers over real HTTP on 127.0.0.1, without the rest
+// Test helper: serves the real public API route handlers (events, OTLP, consent, feedback, whoami) over real HTTP on 127.0.0.1, without the rest
 // of Next.js, so database tests can drive the API (and the SDK) and stop or restart the server.
 type Handler = (request: Request) => Promise<Response>;
 

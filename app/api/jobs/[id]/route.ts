@@ -9,7 +9,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
   const user = await getCurrentUser();
   if (!user) return NextResponse.json({ error: "Sign in to continue." }, { status: 401 });
   const { id } = await params;
-  const job = /^[0-9a-f-]{36}$/i.test(id) ? await jobViewFor(id, user) : null;
+  const job = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id) ? await jobViewFor(id, user) : null;
   if (!job) return NextResponse.json({ error: "No such job." }, { status: 404 });
   return NextResponse.json(job, { headers: { "Cache-Control": "no-store" } });
 }

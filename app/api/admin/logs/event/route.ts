@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { badRequest, routeUser } from "@/lib/auth/route-guard";
 import { eventDetail } from "@/lib/logs/event-detail";
+import { isStorableDate, isStorableText } from "@/lib/validation";
 
 export const dynamic = "force-dynamic";
 
@@ -10,8 +11,8 @@ export async function GET(request: NextRequest) {
   if ("response" in guard) return guard.response;
   const id = request.nextUrl.searchParams.get("id") ?? "";
   const at = new Date(request.nextUrl.searchParams.get("at") ?? "");
-  if (!id || id.length > 128) return badRequest({ path: ["id"], message: "An event id is required" });
-  if (Number.isNaN(at.getTime())) return badRequest({ path: ["at"], message: "Not a date" });
+  if (!id || id.length > 128 || !isStorableText(id)) return badRequest({ path: ["id"], message: "An event id is required (1-128 characters, no NUL)" });
+  if (!isStorableDate(at)) return badRequest({ path: ["at"], message: "Not a date between the years 1 and 9999" });
   const detail = await eventDetail(id, at);
   if (!detail) return NextResponse.json({ error: "No such event (it may have been erased or expired)." }, { status: 404 });
   return NextResponse.json(detail, { headers: { "Cache-Control": "no-store" } });
