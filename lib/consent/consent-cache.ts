@@ -1,5 +1,6 @@
 import "server-only";
 import { database } from "../db/client";
+import { rows, sql } from "../db/sql";
 import { env } from "../env";
 
 // What ingestion needs to know about subjects' consent, cached per pseudonym for the same few seconds
@@ -29,10 +30,8 @@ export function forgetAllConsent(): void {
 
 export async function purposeRules(now = Date.now()): Promise<Map<string, PurposeRule>> {
   if (purposes && now - purposes.at < env().CLEARLOG_RULES_CACHE_MS) return purposes.value;
-  const { rows } = await database().pool.query<{ key: string; default_granted: boolean; drop_unconsented: boolean }>(
-    "SELECT key, default_granted, drop_unconsented FROM consent_purposes",
-  );
-  purposes = { value: new Map(rows.map((r) => [r.key, { defaultGranted: r.default_granted, dropUnconsented: r.drop_unconsented }])), at: now };
+  const found = await rows<{ key: string; default_granted: boolean; drop_unconsented: boolean }>(database().pool, sql`SELECT key, default_granted, drop_unconsented FROM consent_purposes`);
+  purposes = { value: new Map(found.map((r) => [r.key, { defaultGranted: r.default_granted, dropUnconsented: r.drop_unconsented }])), at: now };
   return purposes.value;
 }
 
@@ -48,12 +47,10 @@ export async function consentOf(pseudonyms: string[], now = Date.now()): Promise
   }
   if (missing.length === 0) return out;
   const rules = await purposeRules(now);
-  const [{ rows: settings }, { rows: restricted }] = await Promise.all([
-    database().pool.query<{ subject_pseudonym: string; purpose: string; granted: boolean }>(
-      "SELECT subject_pseudonym, purpose, granted FROM consent_settings WHERE subject_pseudonym = ANY($1)",
-      [missing],
-    ),
-    database().pool.query<{ pseudonym: string }>("SELECT pseudonym FROM subjects WHERE pseudonym = ANY($1) AND restricted_at IS NOT NULL", [missing]),
+  const { pool } = database();
+  const [settings, restricted] = await Promise.all([
+    rows<{ subject_pseudonym: string; purpose: string; granted: boolean }>(pool, sql`SELECT subject_pseudonym, purpose, granted FROM consent_settings WHERE subject_pseudonym = ANY(${missing}::text[])`),
+    rows<{ pseudonym: string }>(pool, sql`SELECT pseudonym FROM subjects WHERE pseudonym = ANY(${missing}::text[]) AND restricted_at IS NOT NULL`),
   ]);
   const restrictedSet = new Set(restricted.map((r) => r.pseudonym));
   for (const p of missing) {

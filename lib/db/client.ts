@@ -1,7 +1,7 @@
 import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import { claimConnections } from "./connection-claims";
+import { claimConnections, type Claims } from "./connection-claims";
 import { PrismaClient } from "./generated/client";
 import { databaseUrlFromEnv, env } from "../env";
 
@@ -10,6 +10,8 @@ export type Db = PrismaClient;
 export interface Database {
   prisma: PrismaClient;
   pool: pg.Pool;
+  /** which connection belongs to which `transaction()` (lib/db/connection-claims.ts) */
+  claims: Claims;
   close(): Promise<void>;
 }
 
@@ -18,11 +20,12 @@ export function createDatabase(url: string, max = 10): Database {
   const pool = new pg.Pool({ connectionString: url, max, application_name: "clearlog" });
   // An idle client that loses its server must not crash the process; the next query reconnects.
   pool.on("error", () => {});
-  claimConnections(pool);
+  const claims = claimConnections(pool);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,
     pool,
+    claims,
     async close() {
       await prisma.$disconnect();
       await pool.end();

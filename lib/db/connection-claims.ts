@@ -11,10 +11,15 @@ export interface Claim {
   open: boolean;
 }
 
-export const claims = new AsyncLocalStorage<Claim>();
+export type Claims = AsyncLocalStorage<Claim>;
 
-/** Wraps `pool.connect` to record claimed connections. Called once by `createDatabase`. */
-export function claimConnections(pool: pg.Pool): void {
+/**
+ * Wraps `pool.connect` to record claimed connections; returns the claims' storage, which belongs to
+ * the pool (kept on the process-wide Database: Next can bundle this module more than once, so a
+ * module-level storage could differ between the pool's hook and `transaction()`). Called by `createDatabase`.
+ */
+export function claimConnections(pool: pg.Pool): Claims {
+  const claims: Claims = new AsyncLocalStorage<Claim>();
   const connect = pool.connect.bind(pool) as (...args: unknown[]) => unknown;
   pool.connect = ((...args: unknown[]) => {
     const claim = claims.getStore();
@@ -30,4 +35,5 @@ export function claimConnections(pool: pg.Pool): void {
       return client;
     });
   }) as pg.Pool["connect"];
+  return claims;
 }

@@ -1,8 +1,7 @@
 import "server-only";
-import { AsyncLocalStorage } from "node:async_hooks";
 import type pg from "pg";
 import { database } from "./client";
-import { claims, type Claim } from "./connection-claims";
+import type { Claim } from "./connection-claims";
 import type { Prisma } from "./generated/client";
 import { sql } from "./sql";
 
@@ -24,8 +23,6 @@ export interface TransactionOptions {
   isolationLevel?: Prisma.TransactionIsolationLevel;
 }
 
-const current = new AsyncLocalStorage<Claim>();
-
 function guarded(claim: Claim): TxClient {
   const client = claim.client!;
   return {
@@ -41,10 +38,10 @@ function guarded(claim: Claim): TxClient {
  * are refused: pass `tx` down instead (a second connection while holding one can deadlock a small pool).
  */
 export async function transaction<T>(fn: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
-  const outer = current.getStore();
-  if (outer?.open) throw new Error("transaction() inside a transaction: pass the outer tx down instead");
+  const { prisma, claims } = database();
+  // `fn` runs inside its claim's context: a claim still open here is an enclosing transaction.
+  if (claims.getStore()?.open) throw new Error("transaction() inside a transaction: pass the outer tx down instead");
   const claim: Claim = { open: true };
-  const { prisma } = database();
   try {
     return await claims.run(claim, () =>
       prisma.$transaction(
@@ -52,7 +49,7 @@ export async function transaction<T>(fn: (tx: Tx) => Promise<T>, options: Transa
           if (!claim.client) throw new Error("The transaction's connection was not claimed");
           const pgClient = guarded(claim);
           const tx = new Proxy(ptx, { get: (target, key) => (key === "pg" ? pgClient : Reflect.get(target, key)) }) as Tx;
-          return current.run(claim, () => fn(tx));
+          return fn(tx);
         },
         { maxWait: options.maxWait ?? 10_000, timeout: options.timeout ?? 60_000, isolationLevel: options.isolationLevel },
       ),

@@ -1,23 +1,19 @@
 import "server-only";
-import { logger } from "../logger";
 import { deleteExpiredSessions } from "../auth/local-sessions";
-import { deleteExpiredExports } from "../privacy/subject-export";
 import { database } from "../db/client";
 import { ensureUpcomingPartitions } from "../db/partitions";
+import { deleteExpiredExports } from "../privacy/subject-export";
 
-const HOUR = 3_600_000;
+export interface MaintenanceReport {
+  partitionsCreated: number;
+  sessionsDeleted: number;
+  exportsDeleted: number;
+}
 
-/** Hourly: keep a week of system_logs partitions ahead, forget expired sessions and data archives. */
-export function startMaintenance(): void {
-  const run = async () => {
-    try {
-      await ensureUpcomingPartitions(database().pool);
-      await deleteExpiredSessions();
-      await deleteExpiredExports();
-    } catch (error) {
-      logger().error({ component: "maintenance", err: error }, "maintenance failed");
-    }
-  };
-  void run();
-  setInterval(run, HOUR).unref();
+/** Hourly upkeep (a scheduled job, lib/jobs/schedules.ts): a week of partitions ahead, expired sessions and archives gone. */
+export async function runMaintenance(now = new Date()): Promise<MaintenanceReport> {
+  const partitionsCreated = await ensureUpcomingPartitions(database().pool, now);
+  const sessionsDeleted = await deleteExpiredSessions();
+  const exportsDeleted = await deleteExpiredExports(now);
+  return { partitionsCreated, sessionsDeleted, exportsDeleted };
 }

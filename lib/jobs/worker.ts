@@ -7,9 +7,9 @@ import { eraseSubjectJob } from "../privacy/erasure";
 import { buildSubjectExport } from "../privacy/subject-export";
 import { runRetentionJob } from "../retention/run";
 import { featureExtractionJob } from "../training/extract";
-import { startRetentionRun } from "../retention/runs";
-import { progressReporter, redispatchQueuedJobs, type JobRecord, type Progress } from "./jobs";
+import { progressReporter, type JobRecord, type Progress } from "./jobs";
 import { globalForQueue, JOB_KINDS, jobQueue } from "./queue";
+import { startSchedules } from "./schedules";
 
 type Handler = (job: JobRecord, progress: Progress) => Promise<Prisma.InputJsonObject>;
 
@@ -20,8 +20,7 @@ const HANDLERS: Record<JobKind, Handler> = {
   feature_extraction: featureExtractionJob,
 };
 
-const MAX_ATTEMPTS = 3;
-const DAILY_RETENTION = "retention-daily"; // the queue's retryLimit (2) plus the first attempt
+const MAX_ATTEMPTS = 3; // the queue's retryLimit (2) plus the first attempt
 
 /**
  * Runs one job: marks it running, calls its handler, records the result or the error. An unexpected
@@ -51,8 +50,8 @@ export async function runJob(jobId: string): Promise<JobRecord> {
 }
 
 /**
- * Starts working every queue in this process (once), schedules the daily retention run (03:00 UTC),
- * and re-dispatches stranded jobs every minute.
+ * Starts working every queue in this process (once), and the scheduled jobs (lib/jobs/schedules.ts:
+ * the daily retention run, hourly upkeep, the re-dispatch of stranded jobs).
  */
 export function startJobWorker(options: { pollingIntervalSeconds?: number } = {}): Promise<void> {
   globalForQueue.clearlogWorker ??= (async () => {
@@ -62,16 +61,7 @@ export function startJobWorker(options: { pollingIntervalSeconds?: number } = {}
         if (job) await runJob(job.data.jobId);
       });
     }
-    // The daily retention run: pg-boss's cron sends one job per slot however many servers run.
-    await queue.createQueue(DAILY_RETENTION, { name: DAILY_RETENTION });
-    await queue.schedule(DAILY_RETENTION, "0 3 * * *", {}, { tz: "UTC" });
-    await queue.work(DAILY_RETENTION, async () => {
-      await startRetentionRun(null);
-    });
-    const sweep = () => redispatchQueuedJobs().catch((error: unknown) => logger().error({ component: "jobs", err: error }, "re-dispatch failed"));
-    void sweep();
-    const timer = setInterval(sweep, 60_000).unref();
-    queue.once("stopped", () => clearInterval(timer));
+    await startSchedules(queue);
   })().catch((error: unknown) => {
     globalForQueue.clearlogWorker = undefined;
     throw error;

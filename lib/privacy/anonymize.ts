@@ -1,7 +1,7 @@
 import "server-only";
-import type pg from "pg";
 import { hmacHex } from "../auth/tokens";
 import { DETECTORS, findAll, isSensitiveFieldName } from "../classify/detectors";
+import { empty, rows as query, sql, type Queryable, type Sql } from "../db/sql";
 import { secret } from "../env";
 
 // Anonymization and pseudonymization, shared by ingest (keyed tokens), erasure and retention.
@@ -85,33 +85,32 @@ export interface EventSelection {
  * its own statement so a long run never holds one huge transaction. Returns how many rows changed.
  * Rows already anonymous (no link left) are skipped, so a second run changes nothing.
  */
-export async function anonymizeEvents(pool: pg.Pool, selection: EventSelection, batchSize = 2000, onBatch?: (done: number) => void): Promise<number> {
+export async function anonymizeEvents(pool: Queryable, selection: EventSelection, batchSize = 2000, onBatch?: (done: number) => void): Promise<number> {
   let done = 0;
   let after: { occurredAt: Date; eventId: string } | null = null;
+  const where = sql`occurred_at < ${selection.before}
+    ${selection.classification ? sql`AND classification = ${selection.classification}::"Classification"` : empty}
+    ${selection.type ? sql`AND type = ${selection.type}::"EventType"` : empty}
+    AND (subject_pseudonym IS NOT NULL OR session_id IS NOT NULL OR gen_ai_conversation_id IS NOT NULL)
+    AND NOT (type::text = ANY(${selection.excludeTypes ?? []}::text[]))
+    AND (subject_pseudonym IS NULL OR NOT (subject_pseudonym = ANY(${selection.exceptSubjects ?? []}::text[])))`;
   for (;;) {
-    const { rows }: pg.QueryResult<{ event_id: string; occurred_at: Date; message: string | null; payload: unknown }> = await pool.query(
-      `SELECT event_id, occurred_at, message, payload FROM system_logs
-        WHERE occurred_at < $1
-          AND ($2::"Classification" IS NULL OR classification = $2::"Classification")
-          AND ($3::"EventType" IS NULL OR type = $3::"EventType")
-          AND (subject_pseudonym IS NOT NULL OR session_id IS NOT NULL OR gen_ai_conversation_id IS NOT NULL)
-          AND ($4::timestamptz IS NULL OR (occurred_at, event_id) > ($4, $5))
-          AND NOT (type::text = ANY($7::text[]))
-          AND (subject_pseudonym IS NULL OR NOT (subject_pseudonym = ANY($8::text[])))
-        ORDER BY occurred_at, event_id LIMIT $6`,
-      [selection.before, selection.classification ?? null, selection.type ?? null, after?.occurredAt ?? null, after?.eventId ?? null, batchSize, selection.excludeTypes ?? [], selection.exceptSubjects ?? []],
+    const keyset: Sql = after ? sql`AND (occurred_at, event_id) > (${after.occurredAt}, ${after.eventId})` : empty;
+    const rows: { event_id: string; occurred_at: Date; message: string | null; payload: unknown }[] = await query(
+      pool,
+      sql`SELECT event_id, occurred_at, message, payload FROM system_logs WHERE ${where} ${keyset} ORDER BY occurred_at, event_id LIMIT ${batchSize}`,
     );
     if (rows.length === 0) return done;
     const anonymized = rows.map(anonymizeEvent);
-    await pool.query(
-      `UPDATE system_logs l SET message = a.message, payload = a.payload, subject_pseudonym = NULL, session_id = NULL, gen_ai_conversation_id = NULL
-         FROM jsonb_to_recordset($1::jsonb) AS a(event_id text, occurred_at timestamptz, message text, payload jsonb)
-        WHERE l.event_id = a.event_id AND l.occurred_at = a.occurred_at`,
-      [JSON.stringify(anonymized)],
+    await query(
+      pool,
+      sql`UPDATE system_logs l SET message = a.message, payload = a.payload, subject_pseudonym = NULL, session_id = NULL, gen_ai_conversation_id = NULL
+            FROM jsonb_to_recordset(${JSON.stringify(anonymized)}::jsonb) AS a(event_id text, occurred_at timestamptz, message text, payload jsonb)
+           WHERE l.event_id = a.event_id AND l.occurred_at = a.occurred_at`,
     );
     done += rows.length;
     onBatch?.(done);
-    const last: { event_id: string; occurred_at: Date } = rows[rows.length - 1]!;
+    const last = rows[rows.length - 1]!;
     after = { occurredAt: last.occurred_at, eventId: last.event_id };
   }
 }

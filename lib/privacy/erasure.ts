@@ -1,5 +1,6 @@
 import "server-only";
 import { writeAudit } from "../audit/audit";
+import { quoteIdentifier, raw, sql, type Sql } from "../db/sql";
 import { lockFor, transaction } from "../db/transaction";
 import type { Prisma } from "../db/generated/client";
 import { SafeError } from "../errors";
@@ -25,12 +26,13 @@ export interface ErasureReceipt {
   modelVersions: string[];
 }
 
-function statement(c: SubjectColumn): string {
-  const t = `"${c.table}"`;
-  const col = `"${c.column}"`;
+/** The erasure of one registered column (identifiers from the registry in code, the pseudonym bound). */
+function statement(c: SubjectColumn, pseudonym: string): Sql {
+  const t = raw(quoteIdentifier(c.table));
+  const col = raw(quoteIdentifier(c.column));
   return c.erase === "delete"
-    ? `DELETE FROM ${t} WHERE ${col} = $1`
-    : `UPDATE ${t} SET ${[c.column, ...(c.alsoClear ?? [])].map((x) => `"${x}" = NULL`).join(", ")} WHERE ${col} = $1`;
+    ? sql`DELETE FROM ${t} WHERE ${col} = ${pseudonym}`
+    : sql`UPDATE ${t} SET ${raw([c.column, ...(c.alsoClear ?? [])].map((x) => `${quoteIdentifier(x)} = NULL`).join(", "))} WHERE ${col} = ${pseudonym}`;
 }
 
 export async function eraseSubjectJob(job: JobRecord, progress: Progress): Promise<ErasureReceipt> {
@@ -47,7 +49,7 @@ export async function eraseSubjectJob(job: JobRecord, progress: Progress): Promi
 export async function eraseForRequest(requestId: string, onTable?: (done: number) => Promise<void>): Promise<ErasureReceipt> {
   const { receipt, pseudonym } = await transaction(
     async (tx) => {
-      const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM privacy_requests WHERE id = ${requestId}::uuid FOR UPDATE`;
+      const locked = await tx.$queryRaw<{ id: string }[]>(sql`SELECT id FROM privacy_requests WHERE id = ${requestId}::uuid FOR UPDATE`);
       const request = locked.length ? await tx.privacyRequest.findUnique({ where: { id: requestId } }) : null;
       if (!request || request.type !== "erasure") throw new SafeError("That erasure request does not exist.", "not_found");
       if (request.status === "completed" && request.receipt) return { receipt: request.receipt as unknown as ErasureReceipt, pseudonym: null };
@@ -68,7 +70,7 @@ export async function eraseForRequest(requestId: string, onTable?: (done: number
             // Their feature rows went with it; the registry's own delete below finds none left.
             tables.extracted_features = impact.featureRows;
           } else {
-            tables[c.table] = (tables[c.table] ?? 0) + (await tx.$executeRawUnsafe(statement(c), pseudonym));
+            tables[c.table] = (tables[c.table] ?? 0) + (await tx.$executeRaw(statement(c, pseudonym)));
           }
           await onTable?.(index + 1);
         }

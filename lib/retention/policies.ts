@@ -1,6 +1,8 @@
 import "server-only";
 import { writeAudit, type Actor } from "../audit/audit";
 import { database, db } from "../db/client";
+import type { Classification, EventType, RetentionAction } from "../db/enums";
+import { empty, rows, sql } from "../db/sql";
 import { lockFor, transaction } from "../db/transaction";
 import { SafeError } from "../errors";
 import type { PolicyInput } from "./policy-schema";
@@ -54,24 +56,21 @@ export interface PolicyPreview {
 }
 
 /** What a policy (saved, or as being edited) would touch if retention ran now. */
-export async function previewPolicy(input: { id?: string; classification: string; eventType: string | null; keepDays: number; action: string }, now = new Date()): Promise<PolicyPreview> {
+export async function previewPolicy(input: { id?: string; classification: Classification; eventType: EventType | null; keepDays: number; action: RetentionAction }, now = new Date()): Promise<PolicyPreview> {
   const enabled = await db().retentionPolicy.findMany({ where: { enabled: true }, select: { id: true, classification: true, eventType: true, keepDays: true } });
   const draft: PolicyScope = { id: input.id ?? "draft", classification: input.classification, eventType: input.eventType, keepDays: input.keepDays };
   const all = [...enabled.filter((p) => p.id !== draft.id), draft];
-  const scope = scopeCondition(draft, all);
   const cutoff = cutoffOf(draft, now);
-  const n = scope.params.length;
-  const { rows } = await database().pool.query<{ expired: string; held: string }>(
-    `WITH held AS (
-       SELECT DISTINCT subject_pseudonym AS p FROM privacy_requests
-        WHERE type = 'access' AND status IN ('received', 'verified', 'in_progress') AND subject_pseudonym IS NOT NULL)
-     SELECT count(*) FILTER (WHERE subject_pseudonym IS NULL OR subject_pseudonym NOT IN (SELECT p FROM held)) AS expired,
-            count(*) FILTER (WHERE subject_pseudonym IN (SELECT p FROM held)) AS held
-       FROM system_logs WHERE ${scope.where} AND occurred_at < $${n + 1}${
-         // Anonymization leaves rows that are already anonymous alone (lib/privacy/anonymize.ts).
-         input.action === "anonymize" ? " AND (subject_pseudonym IS NOT NULL OR session_id IS NOT NULL OR gen_ai_conversation_id IS NOT NULL)" : ""
-       }`,
-    [...scope.params, cutoff],
+  // Anonymization leaves rows that are already anonymous alone (lib/privacy/anonymize.ts).
+  const linked = input.action === "anonymize" ? sql`AND (subject_pseudonym IS NOT NULL OR session_id IS NOT NULL OR gen_ai_conversation_id IS NOT NULL)` : empty;
+  const [counts] = await rows<{ expired: string; held: string }>(
+    database().pool,
+    sql`WITH held AS (
+          SELECT DISTINCT subject_pseudonym AS p FROM privacy_requests
+           WHERE type = 'access' AND status IN ('received', 'verified', 'in_progress') AND subject_pseudonym IS NOT NULL)
+        SELECT count(*) FILTER (WHERE subject_pseudonym IS NULL OR subject_pseudonym NOT IN (SELECT p FROM held)) AS expired,
+               count(*) FILTER (WHERE subject_pseudonym IN (SELECT p FROM held)) AS held
+          FROM system_logs WHERE ${scopeCondition(draft, all)} AND occurred_at < ${cutoff} ${linked}`,
   );
-  return { expired: Number(rows[0]!.expired), held: Number(rows[0]!.held), cutoff: cutoff.toISOString() };
+  return { expired: Number(counts!.expired), held: Number(counts!.held), cutoff: cutoff.toISOString() };
 }

@@ -2,13 +2,14 @@ import "server-only";
 import type pg from "pg";
 import { writeAudit, type Actor } from "../audit/audit";
 import { database, db } from "../db/client";
+import { join, query, quoteIdentifier, raw, rows, sql, type Sql } from "../db/sql";
 import { transaction } from "../db/transaction";
 import type { Prisma } from "../db/generated/client";
 import { env } from "../env";
 import { forgetKnownPartitions } from "../ingest/partition-cache";
 import type { JobRecord, Progress } from "../jobs/jobs";
 import { anonymizeEvents } from "../privacy/anonymize";
-import { cutoffOf, scopeCondition, type PolicyScope } from "./scope";
+import { cutoffOf, overriddenTypes, scopeCondition, type PolicyScope } from "./scope";
 
 // A retention run (daily, or "run now"): whole expired days go by partition (detach and drop),
 // whatever is left row by row, per policy — delete, or anonymize through lib/privacy/anonymize.ts.
@@ -56,17 +57,10 @@ async function oldPartitions(pool: pg.Pool, before: Date): Promise<{ name: strin
 }
 
 /** The condition "this row is expired under a delete policy and nobody holds it". */
-function deletableCondition(policies: readonly (PolicyScope & { action: string })[], all: readonly PolicyScope[], now: Date, held: string[]): { where: string; params: unknown[] } {
-  const parts: string[] = [];
-  const params: unknown[] = [];
-  for (const p of policies.filter((x) => x.action === "delete")) {
-    const scope = scopeCondition(p, all, params.length + 1);
-    params.push(...scope.params, cutoffOf(p, now));
-    parts.push(`(${scope.where} AND occurred_at < $${params.length})`);
-  }
-  if (parts.length === 0) return { where: "false", params: [] };
-  params.push(held);
-  return { where: `(${parts.join(" OR ")}) AND (subject_pseudonym IS NULL OR NOT (subject_pseudonym = ANY($${params.length}::text[])))`, params };
+function deletableCondition(policies: readonly (PolicyScope & { action: string })[], all: readonly PolicyScope[], now: Date, held: string[]): Sql {
+  const parts = policies.filter((x) => x.action === "delete").map((p) => sql`(${scopeCondition(p, all)} AND occurred_at < ${cutoffOf(p, now)})`);
+  if (parts.length === 0) return sql`false`;
+  return sql`(${join(parts, " OR ")}) AND (subject_pseudonym IS NULL OR NOT (subject_pseudonym = ANY(${held}::text[])))`;
 }
 
 export async function runRetention(options: { now?: Date; progress?: Progress; actor?: Actor } = {}): Promise<RetentionResult> {
@@ -76,10 +70,10 @@ export async function runRetention(options: { now?: Date; progress?: Progress; a
   const policies = (await db().retentionPolicy.findMany({ where: { enabled: true }, orderBy: [{ classification: "asc" }, { eventType: "asc" }] })).map((p) => ({
     id: p.id,
     name: p.name,
-    classification: p.classification as string,
-    eventType: p.eventType as string | null,
+    classification: p.classification,
+    eventType: p.eventType,
     keepDays: p.keepDays,
-    action: p.action as string,
+    action: p.action,
   }));
   const held = await heldPseudonyms(pool);
   const steps = policies.length + 1;
@@ -93,19 +87,19 @@ export async function runRetention(options: { now?: Date; progress?: Progress; a
   const ingestWindow = new Date(now.getTime() - env().CLEARLOG_INGEST_MAX_AGE_DAYS * DAY);
   const deletable = deletableCondition(policies, policies, now, held);
   for (const part of await oldPartitions(pool, ingestWindow)) {
-    const table = `"${part.name}"`;
-    const blocker = await pool.query(`SELECT 1 FROM ${table} WHERE NOT COALESCE((${deletable.where}), false) LIMIT 1`, deletable.params);
+    // The partition's name comes from the catalogue and has the shape system_logs_pYYYYMMDD.
+    const table = raw(quoteIdentifier(part.name));
+    const blocker = await query(pool, sql`SELECT 1 FROM ${table} WHERE NOT COALESCE((${deletable}), false) LIMIT 1`);
     if (blocker.rowCount) continue;
     await transaction(async (tx) => {
       // Count what goes, per policy, for the run history; then the day leaves as one piece.
       for (const p of policies.filter((x) => x.action === "delete")) {
-        const scope = scopeCondition(p, policies);
-        const { rows } = await tx.pg.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE ${scope.where}`, scope.params);
+        const { rows } = await query<{ n: string }>(tx.pg, sql`SELECT count(*) AS n FROM ${table} WHERE ${scopeCondition(p, policies)}`);
         outcomes.get(p.id)!.deleted += Number(rows[0]!.n);
         rowsDropped += Number(rows[0]!.n);
       }
-      await tx.pg.query(`ALTER TABLE system_logs DETACH PARTITION ${table}`);
-      await tx.pg.query(`DROP TABLE ${table}`);
+      await query(tx.pg, sql`ALTER TABLE system_logs DETACH PARTITION ${table}`);
+      await query(tx.pg, sql`DROP TABLE ${table}`);
     });
     dropped.push(part.name);
   }
@@ -118,28 +112,25 @@ export async function runRetention(options: { now?: Date; progress?: Progress; a
     const outcome = outcomes.get(p.id)!;
     const scope = scopeCondition(p, policies);
     const cutoff = cutoffOf(p, now);
-    const n = scope.params.length;
     const heldCount = held.length
-      ? Number(
-          (await pool.query<{ n: string }>(`SELECT count(*) AS n FROM system_logs WHERE ${scope.where} AND occurred_at < $${n + 1} AND subject_pseudonym = ANY($${n + 2}::text[])`, [...scope.params, cutoff, held])).rows[0]!.n,
-        )
+      ? Number((await rows<{ n: string }>(pool, sql`SELECT count(*) AS n FROM system_logs WHERE ${scope} AND occurred_at < ${cutoff} AND subject_pseudonym = ANY(${held}::text[])`))[0]!.n)
       : 0;
     outcome.held = heldCount;
     if (p.action === "delete") {
       for (;;) {
-        const { rowCount } = await pool.query(
+        const { rowCount } = await query(
+          pool,
           // The outer time bound keeps the delete on the expired days' partitions.
-          `DELETE FROM system_logs WHERE occurred_at < $${n + 1} AND (event_id, occurred_at) IN (
-             SELECT event_id, occurred_at FROM system_logs
-              WHERE ${scope.where} AND occurred_at < $${n + 1} AND (subject_pseudonym IS NULL OR NOT (subject_pseudonym = ANY($${n + 2}::text[])))
-              LIMIT ${BATCH})`,
-          [...scope.params, cutoff, held],
+          sql`DELETE FROM system_logs WHERE occurred_at < ${cutoff} AND (event_id, occurred_at) IN (
+                SELECT event_id, occurred_at FROM system_logs
+                 WHERE ${scope} AND occurred_at < ${cutoff} AND (subject_pseudonym IS NULL OR NOT (subject_pseudonym = ANY(${held}::text[])))
+                 LIMIT ${BATCH})`,
         );
         outcome.deleted += rowCount ?? 0;
         if (!rowCount || rowCount < BATCH) break;
       }
     } else {
-      outcome.anonymized += await anonymizeEvents(pool, { before: cutoff, classification: p.classification, type: p.eventType ?? undefined, excludeTypes: p.eventType ? [] : (scope.params[1] as string[]), exceptSubjects: held });
+      outcome.anonymized += await anonymizeEvents(pool, { before: cutoff, classification: p.classification, type: p.eventType ?? undefined, excludeTypes: overriddenTypes(p, policies), exceptSubjects: held });
     }
   }
 
