@@ -4,8 +4,9 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   // forbidden() answers 403 with app/forbidden.tsx when a role may not see a page.
   experimental: { authInterrupts: true },
-  // Prisma's generated client and pg are server-only dependencies loaded at run time.
-  serverExternalPackages: ["pg", "@electric-sql/pglite", "@electric-sql/pglite-socket"],
+  // Prisma's generated client and pg are server-only dependencies loaded at run time; so are the
+  // protobuf and gRPC libraries of the OTLP intake (protobufjs loads the .proto files of lib/otlp/proto).
+  serverExternalPackages: ["pg", "@electric-sql/pglite", "@electric-sql/pglite-socket", "protobufjs", "@grpc/grpc-js"],
   async headers() {
     return [
       {
