@@ -133,3 +133,17 @@ export async function intakeRefusalsSince(since: Date, apiKeyId: string | null):
   );
   return rows.map((r) => ({ reason: r.reason, description: INTAKE_REASONS[r.reason] ?? r.reason, records: Number(r.records), requests: Number(r.requests), lastAt: r.last_at }));
 }
+
+const DAY_MS = 24 * 3_600_000;
+
+/** What `GET /api/v1/whoami` reports under `intake`: the key's refusals in the last 24 hours, per reason. */
+export async function intakeStatus(apiKeyId: string, now = new Date()) {
+  const since = new Date(now.getTime() - DAY_MS);
+  const refused = await intakeRefusalsSince(since, apiKeyId);
+  return {
+    since: new Date(since.getTime() - (since.getTime() % 3_600_000)).toISOString(),
+    refusedRecords: refused.reduce((n, r) => n + r.records, 0),
+    refusedRequests: refused.reduce((n, r) => n + r.requests, 0),
+    byReason: refused.map((r) => ({ reason: r.reason, description: r.description, records: r.records, requests: r.requests, lastAt: r.lastAt.toISOString() })),
+  };
+}
