@@ -4,6 +4,7 @@ import { loadIntakeRefusals } from "../dashboard/intake";
 import { rangeWindow } from "../dashboard/range";
 import { database } from "../db/client";
 import { overrideEnv } from "../env";
+import { deleteOldIntakeRefusals } from "./intake-refusals";
 import type { BatchResponse } from "../sdk/wire";
 import { startIngestServer, type IngestTestServer } from "@/test/support/api-server";
 
@@ -93,5 +94,10 @@ describe("refusals at intake", () => {
       expect.objectContaining({ reason: "too_old", records: 1, requests: 0 }),
     ]);
     expect(await loadIntakeRefusals(rangeWindow("24h", new Date(Date.now() + 3 * 86_400_000)))).toEqual([]);
+
+    // kept 90 days, then deleted by the hourly upkeep
+    expect(await deleteOldIntakeRefusals(new Date(Date.now() + 89 * 86_400_000))).toBe(0);
+    expect(await deleteOldIntakeRefusals(new Date(Date.now() + 91 * 86_400_000))).toBeGreaterThanOrEqual(3);
+    expect(await loadIntakeRefusals(rangeWindow("24h"))).toEqual([]);
   });
 });

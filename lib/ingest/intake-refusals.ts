@@ -147,3 +147,11 @@ export async function intakeStatus(apiKeyId: string, now = new Date()) {
     byReason: refused.map((r) => ({ reason: r.reason, description: r.description, records: r.records, requests: r.requests, lastAt: r.lastAt.toISOString() })),
   };
 }
+
+/** Counts are kept 90 days (the dashboard shows at most 30); the hourly upkeep deletes older ones. */
+export const INTAKE_REFUSALS_KEPT_DAYS = 90;
+
+export async function deleteOldIntakeRefusals(now = new Date()): Promise<number> {
+  const { rowCount } = await database().pool.query("DELETE FROM intake_refusals WHERE hour < $1", [new Date(now.getTime() - INTAKE_REFUSALS_KEPT_DAYS * DAY_MS)]);
+  return rowCount ?? 0;
+}
