@@ -14,15 +14,17 @@ type Client = { tracer: ReturnType<BasicTracerProvider["getTracer"]>; logger: Re
 
 function client(baseUrl: string, apiKey: string, queue: number): Client {
   const headers = { "x-api-key": apiKey };
+  // forceFlush sends every queued batch at once; on a loaded machine some wait longer than the default 10 s.
+  const timeoutMillis = 120_000;
   const batch = { maxExportBatchSize: 500, maxQueueSize: queue, scheduledDelayMillis: 20 };
   const resource = resourceFromAttributes({ "service.name": "bench-app" });
   const traces = new BasicTracerProvider({
     resource,
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${baseUrl}/api/v1/otlp/v1/traces`, headers }), batch)],
+    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${baseUrl}/api/v1/otlp/v1/traces`, headers, timeoutMillis }), batch)],
   });
   const logs = new LoggerProvider({
     resource,
-    processors: [new BatchLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${baseUrl}/api/v1/otlp/v1/logs`, headers }), ...batch })],
+    processors: [new BatchLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${baseUrl}/api/v1/otlp/v1/logs`, headers, timeoutMillis }), ...batch })],
   });
   return {
     tracer: traces.getTracer("bench"),
