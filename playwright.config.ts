@@ -24,7 +24,8 @@ export default defineConfig({
   webServer: {
     command: "tsx --conditions=react-server scripts/e2e-server.ts",
     url: `${baseURL}/api/health`,
-    timeout: 300_000,
+    // The first start builds the app: minutes on two busy cores.
+    timeout: 900_000,
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",

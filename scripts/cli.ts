@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { createApiKeySchema } from "../lib/auth/api-key-scopes";
 import { createApiKey, listApiKeys, revokeApiKey } from "../lib/auth/api-keys";
+import { can, type Permission } from "../lib/auth/permissions";
 import { ROLES, type Role } from "../lib/auth/roles";
 import { createUser, createUserSchema, setUserRole } from "../lib/auth/users";
 import { writeAudit, type Actor } from "../lib/audit/audit";
@@ -43,6 +44,22 @@ Roles: ${ROLES.join(", ")}. Scopes: ingest, consent, feedback.`;
 
 const actor: Actor = { type: "cli" };
 
+// Whoever runs the CLI has the server's shell and its database: an operator, with an admin's
+// permissions in the one permission map. Each command names the permission it uses.
+const OPERATOR_ROLE: Role = "admin";
+const COMMAND_PERMISSIONS: Record<string, Permission | null> = {
+  migrate: null,
+  seed: null,
+  "user:create": "users.manage",
+  "user:set-role": "users.manage",
+  "api-key:create": "api_keys.manage",
+  "api-key:list": "api_keys.manage",
+  "api-key:revoke": "api_keys.manage",
+  "pseudonyms:rekey": "privacy_requests.manage",
+  "features:extract": "training.use",
+  "subject:models": "models.manage",
+};
+
 class UsageError extends Error {}
 
 function required(values: Record<string, string | undefined>, name: string): string {
@@ -58,6 +75,9 @@ function parseOrThrow<T>(result: { success: true; data: T } | { success: false; 
 }
 
 async function run(command: string, values: Record<string, string | undefined>): Promise<void> {
+  const permission = COMMAND_PERMISSIONS[command];
+  if (permission === undefined) throw new UsageError(`unknown command ${command}`);
+  if (permission !== null && !can(OPERATOR_ROLE, permission)) throw new UsageError(`${command} needs the ${permission} permission`);
   switch (command) {
     case "migrate":
       return; // migrations run for every command below; nothing more to do

@@ -1,6 +1,7 @@
 import { inputClass } from "@/components/ui/text-field";
+import { AuditOutcome, enumValues } from "@/lib/db/enums";
 
-const OUTCOMES = ["success", "failure", "denied"] as const;
+const OUTCOMES = enumValues(AuditOutcome);
 
 /** A plain GET form: the filters live in the URL, so a link reproduces the view. */
 export function AuditFilters({ filter, actions }: { filter: { action?: string; outcome?: string; resourceType?: string }; actions: string[] }) {

@@ -16,7 +16,7 @@ async function fetchDetail(id: string, at: string): Promise<EventDetail> {
   return body;
 }
 
-const GROUPS: [string, string[]][] = [
+const GROUPS: [string, (keyof EventDetail["event"])[]][] = [
   ["Event", ["event_id", "occurred_at", "received_at", "name", "message", "component", "purpose", "subject_pseudonym", "session_id", "training_excluded"]],
   ["AI interaction", ["gen_ai_provider_name", "gen_ai_request_model", "gen_ai_operation_name", "gen_ai_conversation_id", "gen_ai_usage_input_tokens", "gen_ai_usage_output_tokens", "gen_ai_latency_ms", "gen_ai_cost_usd"]],
   ["HTTP", ["http_request_method", "http_route", "http_response_status_code", "http_duration_ms", "http_request_size", "http_response_size"]],
@@ -45,13 +45,13 @@ export function EventDrawer({ id, at, onClose, onOpen }: { id: string; at: strin
     <aside role="dialog" aria-label="Event details" data-testid="event-drawer" className="fixed inset-y-0 right-0 z-30 flex w-full max-w-xl flex-col border-l border-slate-200 bg-white shadow-2xl">
       <header className="flex items-start justify-between gap-3 border-b border-slate-100 px-5 py-4">
         <div className="min-w-0">
-          <p className="text-xs text-slate-500">{e ? `${TYPE_LABELS[e.type as string] ?? e.type} · ${formatDateTime(e.occurred_at)}` : "Event"}</p>
-          <h2 className="truncate text-base font-semibold text-slate-900">{e ? <MarkedText text={String(e.name)} /> : id}</h2>
+          <p className="text-xs text-slate-500">{e ? `${TYPE_LABELS[e.type] ?? e.type} · ${formatDateTime(e.occurred_at)}` : "Event"}</p>
+          <h2 className="truncate text-base font-semibold text-slate-900">{e ? <MarkedText text={e.name} /> : id}</h2>
           {e && (
             <div className="mt-1 flex flex-wrap gap-1.5">
-              <SeverityBadge severity={String(e.severity)} />
-              <ClassificationBadge level={String(e.classification)} />
-              {(e.categories as string[]).map((c) => (
+              <SeverityBadge severity={e.severity} />
+              <ClassificationBadge level={e.classification} />
+              {e.categories.map((c) => (
                 <span key={c} className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-[11px] text-slate-600">
                   {c}
                 </span>

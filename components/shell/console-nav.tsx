@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import type { ConsoleSection } from "@/lib/auth/roles";
+import type { ConsoleSection } from "@/lib/auth/permissions";
 import { cx } from "@/components/ui/cx";
 
 export function ConsoleNav({ sections }: { sections: ConsoleSection[] }) {

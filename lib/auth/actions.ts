@@ -6,6 +6,7 @@ import { writeAudit } from "../audit/audit";
 import { supabaseConfigured } from "../env";
 import { requestCookies } from "./cookie-adapter";
 import { getCurrentUser } from "./current-user";
+import { definePublicAction } from "./define-action";
 import { deleteSession, SESSION_COOKIE } from "./local-sessions";
 import { loginSchema, loginWithPassword, secureCookiesFor } from "./login";
 import { homeFor } from "./roles";
@@ -19,7 +20,7 @@ export interface LoginState {
   fieldErrors?: Partial<Record<"email" | "password", string>>;
 }
 
-export async function loginAction(_prev: LoginState, form: FormData): Promise<LoginState> {
+export const loginAction = definePublicAction("auth.login", async (_prev: LoginState, form: FormData): Promise<LoginState> => {
   const parsed = loginSchema.safeParse({ email: form.get("email"), password: form.get("password") });
   if (!parsed.success) {
     const fieldErrors: LoginState["fieldErrors"] = {};
@@ -41,9 +42,9 @@ export async function loginAction(_prev: LoginState, form: FormData): Promise<Lo
   if (!result.ok) return { error: result.message, email: parsed.data.email };
   const next = safeNext(form.get("next"));
   redirect(next ?? homeFor(result.user.role));
-}
+});
 
-export async function logoutAction(): Promise<void> {
+export const logoutAction = definePublicAction("auth.logout", async (): Promise<void> => {
   const user = await getCurrentUser();
   const cookies = await requestCookies();
   if (supabaseConfigured()) {
@@ -57,4 +58,4 @@ export async function logoutAction(): Promise<void> {
     await writeAudit({ actor: { type: "user", id: user.id, role: user.role }, action: "auth.logout", resourceType: "session", outcome: "success" });
   }
   redirect("/login");
-}
+});

@@ -5,12 +5,12 @@ import { createApiKey, revokeApiKey } from "./api-keys";
 import { defineAction } from "./define-action";
 
 export const createApiKeyAction = defineAction(
-  { name: "api_key.create", roles: ["admin"], schema: createApiKeySchema, resourceType: "api_key" },
+  { name: "api_key.create", permission: "api_keys.manage", schema: createApiKeySchema, resourceType: "api_key" },
   (input, { actor }) => createApiKey(input, actor),
 );
 
 export const revokeApiKeyAction = defineAction(
-  { name: "api_key.revoke", roles: ["admin"], schema: revokeApiKeySchema, resourceType: "api_key" },
+  { name: "api_key.revoke", permission: "api_keys.manage", schema: revokeApiKeySchema, resourceType: "api_key" },
   async ({ id }, { actor }) => {
     await revokeApiKey(id, actor);
     return { id };

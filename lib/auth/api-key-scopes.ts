@@ -1,8 +1,9 @@
 import { z } from "zod";
+import { ApiKeyScope as ApiKeyScopeValues, enumValues, type ApiKeyScope } from "../db/enums";
 
 // Pure definitions shared by the API key form (client) and lib/auth/api-keys.ts (server).
-export const API_KEY_SCOPES = ["ingest", "consent", "feedback"] as const;
-export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+export type { ApiKeyScope };
+export const API_KEY_SCOPES = enumValues(ApiKeyScopeValues);
 
 export const API_KEY_SCOPE_LABELS: Record<ApiKeyScope, string> = {
   ingest: "Send events",

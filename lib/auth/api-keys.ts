@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { writeAudit, type Actor } from "../audit/audit";
 import { recordRefusal } from "../audit/refusals";
 import { db } from "../db/client";
+import { transaction } from "../db/transaction";
 import { SafeError } from "../errors";
 import type { ApiKeyScope, CreateApiKeyInput } from "./api-key-scopes";
 import { sha256Hex } from "./tokens";
@@ -18,7 +19,7 @@ export function generateApiKey(): { key: string; prefix: string } {
 
 export async function createApiKey(input: CreateApiKeyInput, actor: Actor) {
   const { key, prefix } = generateApiKey();
-  const created = await db().$transaction(async (tx) => {
+  const created = await transaction(async (tx) => {
     const row = await tx.apiKey.create({
       data: {
         name: input.name,
@@ -38,7 +39,7 @@ export async function createApiKey(input: CreateApiKeyInput, actor: Actor) {
 }
 
 export async function revokeApiKey(id: string, actor: Actor): Promise<void> {
-  await db().$transaction(async (tx) => {
+  await transaction(async (tx) => {
     const { count } = await tx.apiKey.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
     if (count === 0) throw new SafeError("That key does not exist or is already revoked.", "not_found");
     await writeAudit({ actor, action: "api_key.revoke", resourceType: "api_key", resourceId: id, outcome: "success" }, tx);

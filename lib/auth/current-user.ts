@@ -7,7 +7,7 @@ import { ForbiddenError, NotAuthenticatedError } from "../errors";
 import { requestCookies } from "./cookie-adapter";
 import { SESSION_COOKIE, userForSessionToken } from "./local-sessions";
 import { REQUEST_PATH_HEADER } from "./request-path";
-import type { Role } from "./roles";
+import { can, type Permission } from "./permissions";
 import type { SessionUser } from "./session-user";
 import { supabaseUser } from "./supabase-provider";
 
@@ -18,22 +18,22 @@ export const getCurrentUser = cache(async (): Promise<SessionUser | null> => {
   return userForSessionToken(cookies.get(SESSION_COOKIE));
 });
 
-/** For pages and layouts: sends strangers to the login page and refuses other roles with a 403. */
-export async function requirePageUser(roles: readonly Role[]): Promise<SessionUser> {
+/** For pages and layouts: sends strangers to the login page and refuses a role without `permission` with a 403. */
+export async function requirePageUser(permission: Permission): Promise<SessionUser> {
   const user = await getCurrentUser();
   if (!user) {
     // Set by proxy.ts; the login page only follows same-site paths.
     const from = (await headers()).get(REQUEST_PATH_HEADER) ?? "/";
     redirect(`/login?next=${encodeURIComponent(from)}`);
   }
-  if (!roles.includes(user.role)) forbidden();
+  if (!can(user.role, permission)) forbidden();
   return user;
 }
 
 /** For server actions and route handlers: throws errors the caller turns into 401/403 answers. */
-export async function requireUser(roles: readonly Role[]): Promise<SessionUser> {
+export async function requireUser(permission: Permission): Promise<SessionUser> {
   const user = await getCurrentUser();
   if (!user) throw new NotAuthenticatedError();
-  if (!roles.includes(user.role)) throw new ForbiddenError();
+  if (!can(user.role, permission)) throw new ForbiddenError();
   return user;
 }

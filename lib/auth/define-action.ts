@@ -4,7 +4,7 @@ import type { z } from "zod";
 import { writeAudit, type Actor } from "../audit/audit";
 import { SafeError } from "../errors";
 import { getCurrentUser } from "./current-user";
-import type { Role } from "./roles";
+import { can, type Permission } from "./permissions";
 import type { SessionUser } from "./session-user";
 
 export type ActionResult<T> =
@@ -16,6 +16,22 @@ export interface ActionContext {
   actor: Actor;
 }
 
+/** What an exported server action requires: a permission, or nothing (sign-in and sign-out). */
+export type ActionPolicy = { name: string; permission: Permission | null };
+
+const policies = new WeakMap<object, ActionPolicy>();
+
+/** The policy an action was built with; undefined for a function not built here (a test fails on it). */
+export function actionPolicy(action: unknown): ActionPolicy | undefined {
+  return typeof action === "function" ? policies.get(action) : undefined;
+}
+
+/** For the few actions anyone may call (signing in and out): named and registered like the others. */
+export function definePublicAction<A extends unknown[], T>(name: string, action: (...args: A) => Promise<T>): (...args: A) => Promise<T> {
+  policies.set(action, { name, permission: null });
+  return action;
+}
+
 /**
  * The one way to build a server action: names it, validates the input with its schema, checks the
  * session and role on the server, and turns errors into results. SafeError messages reach the user;
@@ -23,14 +39,14 @@ export interface ActionContext {
  * successful mutations audit themselves inside their own transaction (lib/<domain>).
  */
 export function defineAction<S extends z.ZodType, T>(
-  config: { name: string; roles: readonly Role[]; schema: S; resourceType: string },
+  config: { name: string; permission: Permission; schema: S; resourceType: string },
   handler: (input: z.output<S>, context: ActionContext) => Promise<T>,
 ): (input: unknown) => Promise<ActionResult<T>> {
-  return async (input) => {
+  const action = async (input: unknown): Promise<ActionResult<T>> => {
     const user = await getCurrentUser();
     if (!user) return { ok: false, error: "Your session has ended. Sign in again." };
     const actor: Actor = { type: "user", id: user.id, role: user.role };
-    if (!config.roles.includes(user.role)) {
+    if (!can(user.role, config.permission)) {
       await writeAudit({ actor, action: config.name, resourceType: config.resourceType, outcome: "denied" });
       return { ok: false, error: "You do not have access to this." };
     }
@@ -57,4 +73,6 @@ export function defineAction<S extends z.ZodType, T>(
       return { ok: false, error: "Something went wrong on our side. Try again, or ask an operator to check the server log." };
     }
   };
+  policies.set(action, { name: config.name, permission: config.permission });
+  return action;
 }

@@ -2,13 +2,13 @@ import "server-only";
 import { NextResponse } from "next/server";
 import { SafeError } from "../errors";
 import { requireUser } from "./current-user";
-import type { Role } from "./roles";
+import type { Permission } from "./permissions";
 import type { SessionUser } from "./session-user";
 
-/** For JSON routes under app/api/admin: the signed-in user with one of `roles`, or the 401/403 answer. */
-export async function routeUser(roles: readonly Role[]): Promise<{ user: SessionUser } | { response: NextResponse }> {
+/** For session routes (app/api/admin, downloads): the signed-in user holding `permission`, or the 401/403 answer. */
+export async function routeUser(permission: Permission): Promise<{ user: SessionUser } | { response: NextResponse }> {
   try {
-    return { user: await requireUser(roles) };
+    return { user: await requireUser(permission) };
   } catch (error) {
     if (!(error instanceof SafeError)) throw error;
     return { response: NextResponse.json({ error: error.message }, { status: error.code === "unauthenticated" ? 401 : 403 }) };

@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { writeAudit, type Actor } from "../audit/audit";
-import { db } from "../db/client";
+import { transaction } from "../db/transaction";
 import { SafeError } from "../errors";
 import { hashPassword, MIN_PASSWORD_LENGTH } from "./password";
 import { ROLES } from "./roles";
@@ -17,7 +17,7 @@ export type CreateUserInput = z.infer<typeof createUserSchema>;
 
 export async function createUser(input: CreateUserInput, actor: Actor) {
   const passwordHash = await hashPassword(input.password);
-  return db().$transaction(async (tx) => {
+  return transaction(async (tx) => {
     const taken = await tx.user.findUnique({ where: { email: input.email }, select: { id: true } });
     if (taken) throw new SafeError("A user with that email already exists.", "conflict");
     const user = await tx.user.create({
@@ -35,7 +35,7 @@ export async function createUser(input: CreateUserInput, actor: Actor) {
 }
 
 export async function setUserRole(email: string, role: (typeof ROLES)[number], actor: Actor) {
-  return db().$transaction(async (tx) => {
+  return transaction(async (tx) => {
     const user = await tx.user.findUnique({ where: { email: email.trim().toLowerCase() } });
     if (!user) throw new SafeError("No user with that email.", "not_found");
     const updated = await tx.user.update({ where: { id: user.id }, data: { role } });

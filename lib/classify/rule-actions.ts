@@ -9,7 +9,7 @@ import { createRule, deleteRule, moveRule, setRuleEnabled, updateRule } from "./
 // The classification-rule server actions: admins only, each input validated by its schema in
 // rule-schema.ts (shared with the forms). Mutations audit themselves in lib/classify/rules.ts;
 // the tester and the preview only read and never store anything.
-const base = { roles: ["admin"] as const, resourceType: "classification_rule" };
+const base = { permission: "rules.manage", resourceType: "classification_rule" } as const;
 
 export const createRuleAction = defineAction({ ...base, name: "classification_rule.create", schema: ruleInputSchema }, (input, { actor }) => createRule(input, actor));
 

@@ -1,14 +1,14 @@
 import { z } from "zod";
-import { Classification, EventType, RuleAction } from "../db/generated/enums";
+import { Classification, enumValues, EventType, RuleAction } from "../db/enums";
 import type { DetectorName } from "./detector-types";
 import { checkRegex } from "./regex-safety";
 
 // The one schema for a classification rule's input, shared by the rule form (in the browser), the
 // server actions and lib/classify/rules.ts. Pure: no server imports.
 
-export const RULE_EVENT_TYPES = Object.values(EventType) as EventType[];
-export const RULE_LEVELS = Object.values(Classification) as Classification[];
-export const RULE_ACTIONS = Object.values(RuleAction) as RuleAction[];
+export const RULE_EVENT_TYPES = enumValues(EventType);
+export const RULE_LEVELS = enumValues(Classification);
+export const RULE_ACTIONS = enumValues(RuleAction);
 
 /** The built-in detectors (lib/classify/detectors.ts); a compile-time check keeps the list complete. */
 export const RULE_DETECTOR_NAMES = ["email", "phone", "payment_card", "iban", "ip_address", "us_ssn", "jwt", "bearer_token", "private_key", "provider_api_key", "labelled_secret"] as const;

@@ -1,6 +1,7 @@
 import "server-only";
 import { writeAudit, type Actor, type AuditMetadata } from "../audit/audit";
 import { db } from "../db/client";
+import { lockFor, transaction } from "../db/transaction";
 import { env } from "../env";
 import type { ClassificationRule, Prisma } from "../db/generated/client";
 import { SafeError } from "../errors";
@@ -63,7 +64,7 @@ async function assertSafeRule(input: Omit<RuleRow, "id" | "priority">): Promise<
 
 /** Serialises changes to the order, so concurrent creates and moves cannot share a priority. */
 async function lockOrder(tx: Prisma.TransactionClient): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('classification_rules'))`;
+  await lockFor(tx, "classification_rules");
 }
 
 const summary = (rule: Pick<ClassificationRule, "name" | "action" | "level">): AuditMetadata => ({ name: rule.name, action: rule.action, level: rule.level });
@@ -74,7 +75,7 @@ function audit(tx: Prisma.TransactionClient, actor: Actor, action: string, id: s
 
 export async function createRule(input: RuleInput, actor: Actor): Promise<RuleView> {
   await assertSafeRule(input);
-  const created = await db().$transaction(async (tx) => {
+  const created = await transaction(async (tx) => {
     await lockOrder(tx);
     const last = await tx.classificationRule.aggregate({ _max: { priority: true } });
     const priority = (last._max.priority ?? 0) + PRIORITY_STEP;
@@ -95,7 +96,7 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 export async function updateRule(input: UpdateRuleInput, actor: Actor): Promise<{ rule: RuleView; changed: string[] }> {
   const { id, version, ...values } = input;
   await assertSafeRule(values);
-  const result = await db().$transaction(async (tx) => {
+  const result = await transaction(async (tx) => {
     const current = await tx.classificationRule.findUnique({ where: { id } });
     if (!current) throw new SafeError("That rule no longer exists.", "not_found");
     const stale = new SafeError("Someone changed this rule after you opened it. Reload the page to see their change, then edit again.", "conflict");
@@ -113,7 +114,7 @@ export async function updateRule(input: UpdateRuleInput, actor: Actor): Promise<
 }
 
 export async function deleteRule(id: string, actor: Actor): Promise<void> {
-  await db().$transaction(async (tx) => {
+  await transaction(async (tx) => {
     const gone = await tx.classificationRule.findUnique({ where: { id } });
     const { count } = await tx.classificationRule.deleteMany({ where: { id } });
     if (!gone || count === 0) throw new SafeError("That rule no longer exists.", "not_found");
@@ -128,7 +129,7 @@ export async function setRuleEnabled(id: string, enabled: boolean, actor: Actor)
   if (!rule) throw new SafeError("That rule no longer exists.", "not_found");
   if (rule.enabled === enabled) return { changed: false };
   if (enabled) await assertSafeRule(rule);
-  const changed = await db().$transaction(async (tx) => {
+  const changed = await transaction(async (tx) => {
     // Only the state changes; the rule's content (and so its edit version) stays as it is.
     const count = await tx.$executeRaw`UPDATE classification_rules SET enabled = ${enabled} WHERE id = ${id}::uuid AND enabled = ${!enabled}`;
     if (count === 0) return false;
@@ -144,7 +145,7 @@ export async function setRuleEnabled(id: string, enabled: boolean, actor: Actor)
  * so priorities stay unique. A rule already first (or last) stays where it is.
  */
 export async function moveRule(id: string, direction: "up" | "down", actor: Actor): Promise<{ moved: boolean; priority: number }> {
-  const result = await db().$transaction(async (tx) => {
+  const result = await transaction(async (tx) => {
     await lockOrder(tx);
     const rules = await tx.classificationRule.findMany({ orderBy: ORDER, select: { id: true, name: true, priority: true, action: true, level: true } });
     const index = rules.findIndex((r) => r.id === id);

@@ -1,8 +1,7 @@
 import "server-only";
 import { z } from "zod";
-import { writeAudit } from "../audit/audit";
 import { issuePath, SafeError } from "../errors";
-import { ensureSubject, pseudonymFor } from "../privacy/pseudonym";
+import { pseudonymFor } from "../privacy/pseudonym";
 import { consentFor, recordConsent, type ConsentState } from "./consent";
 
 // The consent API for applications (API key with the `consent` scope). The subject travels in the
@@ -34,12 +33,12 @@ export async function readConsent(body: unknown) {
 
 export async function updateConsent(body: unknown, ctx: { keyId: string; userAgent: string | null; network: string | null }) {
   const input = parseBody(consentUpdateSchema, body);
-  const pseudonym = await ensureSubject(input.subject);
-  const states = await recordConsent(pseudonym, Object.entries(input.purposes).map(([purpose, granted]) => ({ purpose, granted })), {
+  // The subject's link is written with the change, in its transaction: a refused change writes nothing.
+  const states = await recordConsent({ externalId: input.subject }, Object.entries(input.purposes).map(([purpose, granted]) => ({ purpose, granted })), {
     method: "api",
     userAgent: ctx.userAgent,
     ipPrefix: ctx.network,
+    actor: { type: "api_key", id: ctx.keyId },
   });
-  await writeAudit({ actor: { type: "api_key", id: ctx.keyId }, action: "consent.update", resourceType: "consent", outcome: "success", metadata: { purposes: Object.keys(input.purposes) } });
   return { purposes: publicState(states) };
 }

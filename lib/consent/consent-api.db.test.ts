@@ -57,7 +57,10 @@ describe("consent API", () => {
       expect(response.status, JSON.stringify(body)).toBe(400);
       expect((await response.json()).error).toMatch(message);
     }
+    // A refused change writes nothing: no consent, no subject link, no success audit row.
     expect(await db().consentSetting.count({ where: { subjectPseudonym: pseudonymFor("u") } })).toBe(0);
+    expect(await db().subject.count({ where: { externalId: "u" } })).toBe(0);
+    expect(await db().auditLog.count({ where: { action: "consent.update", outcome: "success" } })).toBe(1);
     const forbidden = await call("PUT", { subject: "u", purposes: { analytics: true } }, ingestKey);
     expect(forbidden.status).toBe(403);
   });

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "../db/client";
 import { SafeError } from "../errors";
@@ -152,19 +153,30 @@ describe("applyGlobalPrivacyControl", () => {
     expect(latest).toMatchObject({ purpose: "marketing", granted: false, method: "gpc", userAgent: "gpc-browser/1", ipPrefix: "192.0.2.0/24" });
     expect(await historyCount(p)).toBe(3);
 
+    // Audited once, with the change, naming the purposes and never the subject.
+    const tester = randomUUID();
+    const audits = () => db().auditLog.findMany({ where: { action: "consent.gpc", actorId: tester } });
+    expect(await audits()).toHaveLength(0);
+
     // Idempotent: the signal is sent with every request, and must not grow the history.
-    await applyGlobalPrivacyControl(p, { userAgent: "gpc-browser/1", ipPrefix: "192.0.2.0/24" });
+    await applyGlobalPrivacyControl(p, { userAgent: "gpc-browser/1", ipPrefix: "192.0.2.0/24", actor: { type: "user", id: tester, role: "end_user" } });
     expect(await historyCount(p)).toBe(3);
+    expect(await audits()).toHaveLength(0);
     expect(stateOf(await consentFor(p), "marketing")).toMatchObject({ granted: false, method: "gpc" });
   });
 
-  it("records the opt-out for a subject who never chose (default state)", async () => {
+  it("records the opt-out for a subject who never chose (default state), with its audit row", async () => {
     const p = subject();
-    expect(await applyGlobalPrivacyControl(p, {})).toEqual(["marketing"]);
+    const actor = { type: "user" as const, id: randomUUID(), role: "end_user" as const };
+    expect(await applyGlobalPrivacyControl(p, { actor })).toEqual(["marketing"]);
+    const [audit] = await db().auditLog.findMany({ where: { action: "consent.gpc", actorId: actor.id } });
+    expect(audit).toMatchObject({ outcome: "success", resourceType: "consent", metadata: { method: "gpc", purposes: ["marketing"], changed: ["marketing"] } });
+    expect(JSON.stringify({ ...audit, id: String(audit!.id) })).not.toContain(p);
     expect(await settings(p)).toMatchObject([{ purpose: "marketing", granted: false, method: "gpc" }]);
     expect(await historyCount(p)).toBe(1);
-    await applyGlobalPrivacyControl(p, {});
+    await applyGlobalPrivacyControl(p, { actor });
     expect(await historyCount(p)).toBe(1);
+    expect(await db().auditLog.count({ where: { action: "consent.gpc", actorId: actor.id } })).toBe(1);
     // Nothing else was written for the subject: the other purposes keep their defaults.
     for (const s of (await consentFor(p)).filter((x) => x.purpose !== "marketing")) expect(s.method).toBe("default");
   });

@@ -2,7 +2,10 @@ import "server-only";
 import type { Prisma } from "../db/generated/client";
 import type { ConsentMethod } from "../db/generated/enums";
 import { db } from "../db/client";
+import { lockFor, transaction } from "../db/transaction";
+import { writeAudit, type Actor } from "../audit/audit";
 import { SafeError } from "../errors";
+import { linkSubjects, pseudonymFor } from "../privacy/pseudonym";
 import { forgetConsent } from "./consent-cache";
 import { withdrawFromTraining } from "../training/withdrawal";
 
@@ -26,7 +29,12 @@ export interface ConsentContext {
   method: Exclude<ConsentMethod, "default">;
   userAgent?: string | null;
   ipPrefix?: string | null;
+  /** who made the change, for the audit row written in the change's transaction (the system when absent) */
+  actor?: Actor | null;
 }
+
+/** Whose consent changes: a pseudonym, or an application's user id whose link is written with the change. */
+export type ConsentSubject = string | { externalId: string };
 
 type Reader = Pick<Prisma.TransactionClient, "consentPurpose" | "consentSetting">;
 
@@ -49,21 +57,28 @@ export async function consentFor(pseudonym: string, client: Reader = db()): Prom
   });
 }
 
+type Change = { purpose: string; granted: boolean };
+
 /**
- * Records the changes that differ from the current state, each with a history row, in one
- * transaction. `essential` cannot be withdrawn: it is what keeps the service running.
+ * In one transaction, under the subject's consent lock: decides the changes from the current state,
+ * writes each one that differs with its history row, reaches the training data on an ai_training
+ * withdrawal, and writes the audit row. Returns the changes recorded.
  */
-export async function recordConsent(pseudonym: string, changes: { purpose: string; granted: boolean }[], ctx: ConsentContext): Promise<ConsentState[]> {
-  const recorded = await db().$transaction(async (tx) => {
+async function changeConsent(subject: ConsentSubject, decide: (current: ConsentState[]) => Change[], ctx: ConsentContext, audit: "always" | "when_changed"): Promise<{ pseudonym: string; changed: Change[] }> {
+  const pseudonym = typeof subject === "string" ? subject : pseudonymFor(subject.externalId);
+  const changed = await transaction(async (tx) => {
     // One writer per person at a time, so two simultaneous changes cannot both be recorded as changes.
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`consent:${pseudonym}`}))`;
+    await lockFor(tx, "consent", pseudonym);
     const current = await consentFor(pseudonym, tx);
-    const changed = changes.filter((c) => {
+    const requested = decide(current);
+    const changed = requested.filter((c) => {
       const state = current.find((s) => s.purpose === c.purpose);
       if (!state) throw new SafeError(`Unknown purpose "${c.purpose}"`, "invalid");
       if (c.purpose === "essential" && !c.granted) throw new SafeError("Essential processing cannot be withdrawn; ask for erasure or restriction instead.", "invalid");
       return state.granted !== c.granted || state.method === "default";
     });
+    // Only an accepted change links the application's id to its pseudonym.
+    if (typeof subject !== "string") await linkSubjects(tx, [{ externalId: subject.externalId, pseudonym }]);
     for (const c of changed) {
       const noticeVersion = current.find((s) => s.purpose === c.purpose)!.noticeVersion;
       const method = ctx.method === "explicit" && !c.granted ? "withdrawal" : ctx.method;
@@ -78,20 +93,61 @@ export async function recordConsent(pseudonym: string, changes: { purpose: strin
     }
     // Withdrawing training consent reaches the data already extracted and the models trained on it.
     if (changed.some((c) => c.purpose === "ai_training" && !c.granted)) await withdrawFromTraining(tx, pseudonym, "withdrawn");
-    return changed.length;
+    if (audit === "always" || changed.length > 0) {
+      await writeAudit(
+        {
+          actor: ctx.actor ?? null,
+          action: ctx.method === "gpc" ? "consent.gpc" : "consent.update",
+          resourceType: "consent",
+          outcome: "success",
+          metadata: { method: ctx.method, purposes: requested.map((c) => c.purpose), changed: changed.map((c) => c.purpose) },
+        },
+        tx,
+      );
+    }
+    return changed;
   });
-  if (recorded > 0) forgetConsent(pseudonym);
+  if (changed.length > 0) forgetConsent(pseudonym);
+  return { pseudonym, changed };
+}
+
+/**
+ * Records the changes that differ from the current state, each with a history row, and the audit
+ * row, in one transaction. `essential` cannot be withdrawn: it is what keeps the service running.
+ */
+export async function recordConsent(subject: ConsentSubject, changes: Change[], ctx: ConsentContext): Promise<ConsentState[]> {
+  const { pseudonym } = await changeConsent(subject, () => changes, ctx, "always");
   return consentFor(pseudonym);
 }
 
-/** Global Privacy Control: opt out of every purpose that is sale or sharing (marketing included); returns them. */
+/** The purposes Global Privacy Control opts out of: every sale or sharing purpose, and marketing. */
+export function gpcPurposes(states: readonly ConsentState[]): ConsentState[] {
+  return states.filter((s) => s.isSaleOrSharing || s.purpose === "marketing");
+}
+
+/** Whether the signal still has something to record: a target granted, or never chosen. */
+export function gpcPending(states: readonly ConsentState[]): boolean {
+  return gpcPurposes(states).some((s) => s.granted || s.method === "default");
+}
+
+/**
+ * Global Privacy Control: opts out of every purpose it covers that is granted or never chosen (an
+ * existing withdrawal already holds), audited in the same transaction; returns the purposes covered.
+ * Idempotent: the signal comes with every request and records nothing once applied.
+ */
 export async function applyGlobalPrivacyControl(pseudonym: string, ctx: Omit<ConsentContext, "method">): Promise<string[]> {
-  const current = await consentFor(pseudonym);
-  const targets = current.filter((s) => s.isSaleOrSharing || s.purpose === "marketing");
-  // Only what is granted (or never chosen) needs a record; an existing withdrawal already holds.
-  const toChange = targets.filter((s) => s.granted || s.method === "default");
-  if (toChange.length > 0) await recordConsent(pseudonym, toChange.map((s) => ({ purpose: s.purpose, granted: false })), { ...ctx, method: "gpc" });
-  return targets.map((s) => s.purpose);
+  let covered: string[] = [];
+  await changeConsent(
+    pseudonym,
+    (current) => {
+      const targets = gpcPurposes(current);
+      covered = targets.map((s) => s.purpose);
+      return targets.filter((s) => s.granted || s.method === "default").map((s) => ({ purpose: s.purpose, granted: false }));
+    },
+    { ...ctx, method: "gpc" },
+    "when_changed",
+  );
+  return covered;
 }
 
 export async function consentHistory(pseudonym: string, take = 50) {

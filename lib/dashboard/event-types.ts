@@ -1,6 +1,8 @@
 // Event type names, labels and chart colours; pure so client charts can import them.
-export const EVENT_TYPES = ["user_action", "ai_interaction", "api_request", "error", "system"] as const;
-export type EventTypeKey = (typeof EVENT_TYPES)[number];
+import type { Classification, EventType } from "../db/enums";
+
+export { CLASSIFICATIONS, EVENT_TYPES } from "../db/enums";
+export type EventTypeKey = EventType;
 
 /** Events of each type in one time bucket; `bucket` is the bucket's start as an ISO string. */
 export type VolumeBucket = { bucket: string } & Record<EventTypeKey, number>;
@@ -21,8 +23,7 @@ export const EVENT_TYPE_COLORS: Record<EventTypeKey, string> = {
   system: "#94a3b8",
 };
 
-export const CLASSIFICATIONS = ["public", "internal", "confidential", "restricted"] as const;
-export type ClassificationKey = (typeof CLASSIFICATIONS)[number];
+export type ClassificationKey = Classification;
 
 export const CLASSIFICATION_LABELS: Record<ClassificationKey, string> = {
   public: "Public",

@@ -1,6 +1,7 @@
 import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
+import { claimConnections } from "./connection-claims";
 import { PrismaClient } from "./generated/client";
 import { databaseUrlFromEnv, env } from "../env";
 
@@ -17,6 +18,7 @@ export function createDatabase(url: string, max = 10): Database {
   const pool = new pg.Pool({ connectionString: url, max, application_name: "clearlog" });
   // An idle client that loses its server must not crash the process; the next query reconnects.
   pool.on("error", () => {});
+  claimConnections(pool);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,

@@ -1,42 +1,14 @@
 import type { StorableEvent } from "./normalize";
 
-// An event as a system_logs row. Pure: ingestion writes these, and the rule tester shows one.
-export interface EventRow {
-  event_id: string;
-  occurred_at: string;
-  type: string;
-  severity: string;
-  name: string;
-  message: string | null;
-  component: string | null;
-  subject_pseudonym: string | null;
-  session_id: string | null;
-  classification: string;
-  categories: string[];
-  purpose: string | null;
-  training_excluded: boolean;
-  api_key_id: string | null;
-  gen_ai_provider_name: string | null;
-  gen_ai_request_model: string | null;
-  gen_ai_operation_name: string | null;
-  gen_ai_conversation_id: string | null;
-  gen_ai_usage_input_tokens: number | null;
-  gen_ai_usage_output_tokens: number | null;
-  gen_ai_latency_ms: number | null;
-  gen_ai_cost_usd: number | null;
-  http_request_method: string | null;
-  http_route: string | null;
-  http_response_status_code: number | null;
-  http_duration_ms: number | null;
-  http_request_size: number | null;
-  http_response_size: number | null;
-  error_type: string | null;
-  error_fingerprint: string | null;
-  payload: Record<string, unknown>;
-}
+import type { Classification } from "../db/enums";
+import type { EventRow } from "../logs/columns";
+
+// An event as a system_logs row (its type comes from the column table, lib/logs/columns.ts). Pure:
+// ingestion writes these, and the rule tester shows one.
+export type { EventRow };
 
 export interface RowDecisions {
-  classification: string;
+  classification: Classification;
   categories: string[];
   subjectPseudonym: string | null;
   trainingExcluded: boolean;

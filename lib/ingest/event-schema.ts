@@ -1,6 +1,7 @@
 import { z } from "zod";
+import { EVENT_TYPES, SEVERITIES, type EventType, type Severity } from "../db/enums";
 import { findAll, SECRET_DETECTORS } from "../classify/detectors";
-import type { WireEvent } from "../sdk/wire";
+import type { EventType as WireEventType, Severity as WireSeverity, WireEvent } from "../sdk/wire";
 
 // Validation of one incoming event (lib/sdk/wire.ts is the contract). Messages name the problem;
 // the caller prefixes the field path (`events[3].timestamp`).
@@ -8,8 +9,7 @@ const text = (max: number) => z.string().max(max, `must be at most ${max} charac
 const nonEmpty = (max: number) => text(max).min(1, "must not be empty");
 const count = z.number().int("must be a whole number").min(0, "must not be negative").max(2_147_483_647, "is too large");
 
-export const EVENT_TYPES = ["user_action", "ai_interaction", "api_request", "error", "system"] as const;
-export const SEVERITIES = ["debug", "info", "warn", "error", "fatal"] as const;
+export { EVENT_TYPES, SEVERITIES };
 
 const aiSchema = z.object({
   provider: nonEmpty(100).optional(),
@@ -105,3 +105,5 @@ export type ValidEvent = z.output<typeof wireEventSchema>;
 // The wire contract and the schema must not drift apart.
 type AssertAssignable<T extends U, U> = T;
 export type WireMatchesSchema = AssertAssignable<WireEvent, z.input<typeof wireEventSchema>>;
+// The SDK declares the enums itself (it imports no server code); they must be the schema's enums.
+export type WireEnumsMatchSchema = [AssertAssignable<EventType, WireEventType>, AssertAssignable<Severity, WireSeverity>];

@@ -3,9 +3,11 @@ import type { z } from "zod";
 import { classifyEvent } from "../classify/engine";
 import { activeRules } from "../classify/rule-cache";
 import { database } from "../db/client";
+import type { Classification } from "../db/enums";
+import { transaction } from "../db/transaction";
 import { env, secret } from "../env";
 import { hashToken } from "../privacy/anonymize";
-import { pseudonymFor } from "../privacy/pseudonym";
+import { linkSubjects, pseudonymFor } from "../privacy/pseudonym";
 import type { BatchResponse, EventResult } from "../sdk/wire";
 import { wireEventSchema } from "./event-schema";
 import { applyConsent } from "./consent-policy";
@@ -15,7 +17,7 @@ import { ensurePartitionsFor } from "./partition-cache";
 import { rememberSubjects, unknownSubjects } from "./known-subjects";
 import { trackSessions } from "./session-tracker";
 import { toEventRow, type EventRow } from "./event-row";
-import { insertEvents, upsertSubjects, type SessionRow } from "./store";
+import { insertEvents, type SessionRow } from "./store";
 import { countIntakeRefusal } from "./intake-refusals";
 
 // The ingestion pipeline, shared by the events API and the OTLP intake: validate each event, classify
@@ -70,7 +72,7 @@ export async function ingestEvents(raw: readonly unknown[], ctx: IngestContext):
   const hash = hashToken(hashKey);
 
   const results: EventResult[] = new Array(raw.length);
-  let toStore: { index: number; event: StorableEvent; classification: string; categories: string[]; trainingExcluded: boolean; sentAt?: string }[] = [];
+  let toStore: { index: number; event: StorableEvent; classification: Classification; categories: string[]; trainingExcluded: boolean; sentAt?: string }[] = [];
   const seen = new Set<string>();
   const refused = { too_old: 0, invalid: 0 };
 
@@ -131,49 +133,41 @@ export async function ingestEvents(raw: readonly unknown[], ctx: IngestContext):
 
     const { pool } = database();
     await ensurePartitionsFor(pool, toStore.map((s) => s.event.occurredAt));
-    const client = await pool.connect();
-    try {
-      await client.query("BEGIN");
+    const { inserted, newSubjects } = await transaction(async (tx) => {
       const newSubjects = unknownSubjects([...pseudonyms].map(([externalId, pseudonym]) => ({ externalId, pseudonym })));
-      await upsertSubjects(client, newSubjects);
-      const inserted = await insertEvents(client, rows);
-      const sessions = new Map<string, SessionRow>();
-      for (const { event } of toStore) {
-        if (!event.sessionId || !inserted.has(`${event.eventId}|${event.occurredAt.getTime()}`)) continue;
-        const at = event.occurredAt.toISOString();
-        const s = sessions.get(event.sessionId);
-        const ended = event.type === "system" && event.name === "session.end" ? at : null;
-        if (!s) {
-          sessions.set(event.sessionId, {
-            session_key: event.sessionId,
-            subject_pseudonym: event.subject ? pseudonyms.get(event.subject)! : null,
-            first_seen_at: at,
-            last_seen_at: at,
-            ended_at: ended,
-            event_count: 1,
-            user_agent: event.userAgent ?? ctx.userAgent?.slice(0, 512) ?? null,
-            ip_prefix: ipPrefix,
-          });
-        } else {
-          s.event_count++;
-          if (at < s.first_seen_at) s.first_seen_at = at;
-          if (at > s.last_seen_at) s.last_seen_at = at;
-          if (ended) s.ended_at = ended;
-          s.subject_pseudonym ??= event.subject ? pseudonyms.get(event.subject)! : null;
-        }
+      await linkSubjects(tx, newSubjects);
+      return { inserted: await insertEvents(tx.pg, rows), newSubjects };
+    });
+    rememberSubjects(newSubjects.map((s) => s.pseudonym));
+    const sessions = new Map<string, SessionRow>();
+    for (const { event } of toStore) {
+      if (!event.sessionId || !inserted.has(`${event.eventId}|${event.occurredAt.getTime()}`)) continue;
+      const at = event.occurredAt.toISOString();
+      const s = sessions.get(event.sessionId);
+      const ended = event.type === "system" && event.name === "session.end" ? at : null;
+      if (!s) {
+        sessions.set(event.sessionId, {
+          session_key: event.sessionId,
+          subject_pseudonym: event.subject ? pseudonyms.get(event.subject)! : null,
+          first_seen_at: at,
+          last_seen_at: at,
+          ended_at: ended,
+          event_count: 1,
+          user_agent: event.userAgent ?? ctx.userAgent?.slice(0, 512) ?? null,
+          ip_prefix: ipPrefix,
+        });
+      } else {
+        s.event_count++;
+        if (at < s.first_seen_at) s.first_seen_at = at;
+        if (at > s.last_seen_at) s.last_seen_at = at;
+        if (ended) s.ended_at = ended;
+        s.subject_pseudonym ??= event.subject ? pseudonyms.get(event.subject)! : null;
       }
-      await client.query("COMMIT");
-      rememberSubjects(newSubjects.map((s) => s.pseudonym));
-      trackSessions(pool, sessions.values());
-      for (const { index, event } of toStore) {
-        const stored = inserted.has(`${event.eventId}|${event.occurredAt.getTime()}`);
-        results[index] = { id: event.eventId, status: stored ? "accepted" : "duplicate" };
-      }
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => {});
-      throw error;
-    } finally {
-      client.release();
+    }
+    trackSessions(pool, sessions.values());
+    for (const { index, event } of toStore) {
+      const stored = inserted.has(`${event.eventId}|${event.occurredAt.getTime()}`);
+      results[index] = { id: event.eventId, status: stored ? "accepted" : "duplicate" };
     }
   }
 

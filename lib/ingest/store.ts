@@ -1,9 +1,9 @@
 import "server-only";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type pg from "pg";
+import type { Queryable } from "../db/sql";
 import { from as copyFrom } from "pg-copy-streams";
-import type { EventRow } from "./event-row";
+import { LOG_COLUMNS, WRITTEN_COLUMNS, type EventRow } from "../logs/columns";
 
 export type { EventRow };
 
@@ -20,14 +20,9 @@ export interface SessionRow {
   ip_prefix: string | null;
 }
 
-const EVENT_COLUMNS = `event_id text, occurred_at timestamptz, type "EventType", severity "Severity", name text, message text,
-  component text, subject_pseudonym text, session_id text, classification "Classification", categories text[], purpose text,
-  training_excluded boolean, api_key_id uuid, gen_ai_provider_name text, gen_ai_request_model text, gen_ai_operation_name text, gen_ai_conversation_id text,
-  gen_ai_usage_input_tokens integer, gen_ai_usage_output_tokens integer, gen_ai_latency_ms integer, gen_ai_cost_usd numeric,
-  http_request_method text, http_route text, http_response_status_code smallint, http_duration_ms integer,
-  http_request_size integer, http_response_size integer, error_type text, error_fingerprint text, payload jsonb`;
-
-const EVENT_NAMES = EVENT_COLUMNS.split(",").map((c) => c.trim().split(/\s+/)[0]).join(", ");
+// Column list and record definition, both from the one column table (lib/logs/columns.ts).
+const EVENT_NAMES = WRITTEN_COLUMNS.join(", ");
+const EVENT_RECORD = WRITTEN_COLUMNS.map((name) => `${name} ${LOG_COLUMNS[name].pg}`).join(", ");
 
 /** One value in PostgreSQL's COPY text format. */
 export function copyText(value: unknown): string {
@@ -43,13 +38,11 @@ export function copyText(value: unknown): string {
   return text.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r");
 }
 
-const EVENT_KEYS = EVENT_NAMES.split(", ") as (keyof EventRow)[];
-
 // The embedded server (PGlite over pglite-socket) does not speak the COPY FROM STDIN sub-protocol;
 // asked once per process, which it is.
 let copyAnswer: Promise<boolean> | undefined;
 
-function copySupported(client: pg.PoolClient): Promise<boolean> {
+function copySupported(client: Queryable): Promise<boolean> {
   copyAnswer ??= client.query<{ v: string }>("SELECT version() AS v").then((r) => !/PGlite/i.test(r.rows[0]?.v ?? ""));
   return copyAnswer;
 }
@@ -60,12 +53,12 @@ function copySupported(client: pg.PoolClient): Promise<boolean> {
  * an event already stored (a client retry), COPY fails on the primary key, is rolled back to its
  * savepoint, and the batch is inserted row-wise skipping the duplicates.
  */
-export async function insertEvents(client: pg.PoolClient, rows: EventRow[]): Promise<Set<string>> {
+export async function insertEvents(client: Queryable, rows: EventRow[]): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
   if (!(await copySupported(client))) return insertSkippingDuplicates(client, rows);
   await client.query("SAVEPOINT copy_events");
   try {
-    const data = rows.map((row) => `${EVENT_KEYS.map((k) => copyText(row[k])).join("\t")}\n`).join("");
+    const data = rows.map((row) => `${WRITTEN_COLUMNS.map((k) => copyText(row[k])).join("\t")}\n`).join("");
     await pipeline(Readable.from([data]), client.query(copyFrom(`COPY system_logs (${EVENT_NAMES}) FROM STDIN`)));
     await client.query("RELEASE SAVEPOINT copy_events");
     return new Set(rows.map((r) => `${r.event_id}|${Date.parse(r.occurred_at)}`));
@@ -76,10 +69,10 @@ export async function insertEvents(client: pg.PoolClient, rows: EventRow[]): Pro
   }
 }
 
-async function insertSkippingDuplicates(client: pg.PoolClient, rows: EventRow[]): Promise<Set<string>> {
+async function insertSkippingDuplicates(client: Queryable, rows: EventRow[]): Promise<Set<string>> {
   const { rows: inserted } = await client.query<{ event_id: string; ms: string }>(
     `INSERT INTO system_logs (${EVENT_NAMES})
-     SELECT ${EVENT_NAMES} FROM jsonb_to_recordset($1::jsonb) AS r(${EVENT_COLUMNS})
+     SELECT ${EVENT_NAMES} FROM jsonb_to_recordset($1::jsonb) AS r(${EVENT_RECORD})
      ON CONFLICT (event_id, occurred_at) DO NOTHING
      RETURNING event_id, (extract(epoch from occurred_at) * 1000)::bigint AS ms`,
     [JSON.stringify(rows)],
@@ -87,18 +80,7 @@ async function insertSkippingDuplicates(client: pg.PoolClient, rows: EventRow[])
   return new Set(inserted.map((r) => `${r.event_id}|${r.ms}`));
 }
 
-export async function upsertSubjects(client: pg.PoolClient, subjects: { externalId: string; pseudonym: string }[]): Promise<void> {
-  if (subjects.length === 0) return;
-  const sorted = [...subjects].sort((a, b) => a.pseudonym.localeCompare(b.pseudonym));
-  await client.query(
-    `INSERT INTO subjects (id, external_id, pseudonym)
-     SELECT gen_random_uuid(), external_id, pseudonym FROM jsonb_to_recordset($1::jsonb) AS r(external_id text, pseudonym text)
-     ON CONFLICT (pseudonym) DO NOTHING`,
-    [JSON.stringify(sorted.map((s) => ({ external_id: s.externalId, pseudonym: s.pseudonym })))],
-  );
-}
-
-export async function upsertSessions(client: pg.PoolClient, sessions: SessionRow[]): Promise<void> {
+export async function upsertSessions(client: Queryable, sessions: SessionRow[]): Promise<void> {
   if (sessions.length === 0) return;
   const sorted = [...sessions].sort((a, b) => a.session_key.localeCompare(b.session_key));
   await client.query(

@@ -2,12 +2,12 @@ import "server-only";
 import { logger } from "../logger";
 import PgBoss from "pg-boss";
 import { database } from "../db/client";
-import type { JobKind } from "../db/generated/client";
+import { enumValues, JobKind as JobKindValues, type JobKind } from "../db/enums";
 
 // pg-boss delivers jobs (retries with backoff, expiry, one worker at a time per job). It runs its SQL
 // through our own pool so that the embedded server, which wants one connection per process, works too.
 // Its data is `{ jobId }` only: what the job is about lives in our `jobs` table.
-export const JOB_KINDS: readonly JobKind[] = ["subject_export", "erasure", "retention", "feature_extraction"];
+export const JOB_KINDS: readonly JobKind[] = enumValues(JobKindValues);
 
 const RETRY = { retryLimit: 2, retryDelay: 5, retryBackoff: true, expireInSeconds: 15 * 60 } as const;
 

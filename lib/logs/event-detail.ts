@@ -1,30 +1,35 @@
 import "server-only";
 import { database } from "../db/client";
+import { identifiers, rows, sql } from "../db/sql";
+import { ALL_COLUMNS, type LogColumn, type StoredRow } from "./columns";
 import type { EventSummary } from "./query";
 
-// One stored event in full, for the explorer's drawer, with the other events of its session.
+// One stored event in full, for the explorer's drawer, with the other events of its session. Every
+// column of the column table except the API key id (an internal reference); times as ISO strings.
+type DetailColumn = Exclude<LogColumn, "api_key_id">;
+const DETAIL_COLUMNS = ALL_COLUMNS.filter((c): c is DetailColumn => c !== "api_key_id");
+type Shown<T> = T extends Date ? string : T;
+
 export interface EventDetail {
-  event: Record<string, unknown> & { event_id: string; occurred_at: string; payload: unknown };
+  event: { [K in DetailColumn]: Shown<StoredRow[K]> };
   session: Pick<EventSummary, "eventId" | "occurredAt" | "type" | "severity" | "name">[];
 }
 
 export async function eventDetail(eventId: string, occurredAt: Date): Promise<EventDetail | null> {
   const { pool } = database();
-  // Every stored column except the search vector (derived) and the API key id (an internal reference).
-  const { rows } = await pool.query<{ e: EventDetail["event"] }>(
-    `SELECT to_jsonb(l) - 'search_vector' - 'api_key_id' AS e FROM system_logs l WHERE event_id = $1 AND occurred_at = $2`,
-    [eventId, occurredAt],
+  const [row] = await rows<StoredRow<DetailColumn>>(
+    pool,
+    sql`SELECT ${identifiers(DETAIL_COLUMNS)} FROM system_logs WHERE event_id = ${eventId} AND occurred_at = ${occurredAt}`,
   );
-  const event = rows[0]?.e;
-  if (!event) return null;
-  const sessionId = event.session_id as string | null;
-  const session = sessionId
+  if (!row) return null;
+  const event = { ...row, occurred_at: row.occurred_at.toISOString(), received_at: row.received_at.toISOString() };
+  const session = row.session_id
     ? (
-        await pool.query<{ event_id: string; occurred_at: Date; type: string; severity: string; name: string }>(
-          `SELECT event_id, occurred_at, type::text, severity::text, name FROM system_logs WHERE session_id = $1 ORDER BY occurred_at, event_id LIMIT 100`,
-          [sessionId],
+        await rows<StoredRow<"event_id" | "occurred_at" | "type" | "severity" | "name">>(
+          pool,
+          sql`SELECT event_id, occurred_at, type, severity, name FROM system_logs WHERE session_id = ${row.session_id} ORDER BY occurred_at, event_id LIMIT 100`,
         )
-      ).rows.map((r) => ({ eventId: r.event_id, occurredAt: r.occurred_at.toISOString(), type: r.type, severity: r.severity, name: r.name }))
+      ).map((r) => ({ eventId: r.event_id, occurredAt: r.occurred_at.toISOString(), type: r.type, severity: r.severity, name: r.name }))
     : [];
   return { event, session };
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CLASSIFICATIONS, EVENT_TYPES, SEVERITIES } from "../db/enums";
 
 // The explorer's filters, as they live in the URL (so a link reproduces the view). Pure: the page,
 // the client and the API route parse the same parameters the same way. The subject filter holds a
@@ -6,9 +7,7 @@ import { z } from "zod";
 export const RANGE_PRESETS = { "15m": 15 * 60_000, "1h": 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000 } as const;
 export type RangePreset = keyof typeof RANGE_PRESETS;
 
-export const FILTER_TYPES = ["user_action", "ai_interaction", "api_request", "error", "system"] as const;
-export const FILTER_SEVERITIES = ["debug", "info", "warn", "error", "fatal"] as const;
-export const FILTER_CLASSIFICATIONS = ["public", "internal", "confidential", "restricted"] as const;
+export { CLASSIFICATIONS as FILTER_CLASSIFICATIONS, EVENT_TYPES as FILTER_TYPES, SEVERITIES as FILTER_SEVERITIES } from "../db/enums";
 
 const list = <T extends readonly [string, ...string[]]>(values: T, name: string) =>
   z.preprocess((v) => (typeof v === "string" && v !== "" ? v.split(",") : undefined), z.array(z.enum(values, `Unknown ${name}`)).optional());
@@ -19,9 +18,9 @@ export const filtersSchema = z.object({
   range: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["15m", "1h", "24h", "7d", "30d", "custom"], "Unknown time range").default("24h")),
   from: instant,
   to: instant,
-  type: list(FILTER_TYPES, "event type"),
-  severity: list(FILTER_SEVERITIES, "severity"),
-  classification: list(FILTER_CLASSIFICATIONS, "classification"),
+  type: list(EVENT_TYPES, "event type"),
+  severity: list(SEVERITIES, "severity"),
+  classification: list(CLASSIFICATIONS, "classification"),
   component: text(200),
   subject: z.preprocess((v) => (v === "" ? undefined : v), z.string().regex(/^[0-9a-f]{64}$/, "Not a subject pseudonym").optional()),
   session: text(200),

@@ -1,5 +1,7 @@
 import "server-only";
 import { database } from "../db/client";
+import { empty, join, quoteIdentifier, raw, rows as query, sql, type Sql } from "../db/sql";
+import type { LogColumn, StoredRow } from "./columns";
 import { encodeCursor, type Position } from "./cursor";
 import { timeWindow, type Filters } from "./filters";
 
@@ -7,121 +9,83 @@ import { timeWindow, type Filters } from "./filters";
 // every filter a WHERE clause on an indexed or partition-pruned column; full-text search through
 // the GIN index on search_vector, with the user's words tokenised by PostgreSQL itself and matched as
 // prefixes.
-export interface EventSummary {
-  eventId: string;
-  occurredAt: string;
-  type: string;
-  severity: string;
-  name: string;
-  message: string | null;
-  component: string | null;
-  classification: string;
-  categories: string[];
-  subject: string | null;
-  sessionId: string | null;
-  model: string | null;
-  httpMethod: string | null;
-  httpRoute: string | null;
-  httpStatus: number | null;
-  durationMs: number | null;
-  errorType: string | null;
-  trainingExcluded: boolean;
-}
+// The summary's fields, each a column of the one column table (lib/logs/columns.ts), so its types
+// are the columns' types; two fields are expressions over their column.
+const SUMMARY_FIELDS = {
+  eventId: "event_id",
+  occurredAt: "occurred_at",
+  type: "type",
+  severity: "severity",
+  name: "name",
+  message: "message",
+  component: "component",
+  classification: "classification",
+  categories: "categories",
+  subject: "subject_pseudonym",
+  sessionId: "session_id",
+  model: "gen_ai_request_model",
+  httpMethod: "http_request_method",
+  httpRoute: "http_route",
+  httpStatus: "http_response_status_code",
+  durationMs: "http_duration_ms",
+  errorType: "error_type",
+  trainingExcluded: "training_excluded",
+} as const satisfies Record<string, LogColumn>;
+
+type SummaryField = keyof typeof SUMMARY_FIELDS;
+const EXPRESSIONS: Partial<Record<SummaryField, string>> = {
+  message: "left(message, 300)",
+  durationMs: "coalesce(http_duration_ms, gen_ai_latency_ms)",
+};
+
+type SummaryRow = { [F in SummaryField]: StoredRow[(typeof SUMMARY_FIELDS)[F]] };
+export type EventSummary = Omit<SummaryRow, "occurredAt"> & { occurredAt: string };
 
 export interface EventPage {
   events: EventSummary[];
   nextCursor: string | null;
 }
 
-const SUMMARY = `event_id, occurred_at, type::text, severity::text, name, left(message, 300) AS message, component,
-  classification::text, categories, subject_pseudonym, session_id, gen_ai_request_model, http_request_method, http_route,
-  http_response_status_code, coalesce(http_duration_ms, gen_ai_latency_ms) AS duration_ms, error_type, training_excluded`;
+const SUMMARY = raw(
+  Object.entries(SUMMARY_FIELDS)
+    .map(([field, column]) => `${EXPRESSIONS[field as SummaryField] ?? quoteIdentifier(column)} AS "${field}"`)
+    .join(", "),
+);
 
-interface Row {
-  event_id: string;
-  occurred_at: Date;
-  type: string;
-  severity: string;
-  name: string;
-  message: string | null;
-  component: string | null;
-  classification: string;
-  categories: string[];
-  subject_pseudonym: string | null;
-  session_id: string | null;
-  gen_ai_request_model: string | null;
-  http_request_method: string | null;
-  http_route: string | null;
-  http_response_status_code: number | null;
-  duration_ms: number | null;
-  error_type: string | null;
-  training_excluded: boolean;
-}
+const toSummary = (r: SummaryRow): EventSummary => ({ ...r, occurredAt: r.occurredAt.toISOString() });
 
-function toSummary(r: Row): EventSummary {
-  return {
-    eventId: r.event_id,
-    occurredAt: r.occurred_at.toISOString(),
-    type: r.type,
-    severity: r.severity,
-    name: r.name,
-    message: r.message,
-    component: r.component,
-    classification: r.classification,
-    categories: r.categories,
-    subject: r.subject_pseudonym,
-    sessionId: r.session_id,
-    model: r.gen_ai_request_model,
-    httpMethod: r.http_request_method,
-    httpRoute: r.http_route,
-    httpStatus: r.http_response_status_code,
-    durationMs: r.duration_ms,
-    errorType: r.error_type,
-    trainingExcluded: r.training_excluded,
-  };
-}
-
-/** WHERE clauses and parameters for the filters (the time window included). */
-export function filterClauses(filters: Filters, now = new Date()): { where: string[]; params: unknown[] } {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const add = (sql: (p: string) => string, value: unknown) => {
-    params.push(value);
-    where.push(sql(`$${params.length}`));
-  };
+/** The WHERE clause for the filters (the time window included). */
+export function filterClause(filters: Filters, now = new Date()): Sql {
   const { from, to } = timeWindow(filters, now);
-  add((p) => `occurred_at >= ${p}`, from);
-  add((p) => `occurred_at <= ${p}`, to);
-  if (filters.type?.length) add((p) => `type = ANY(${p}::"EventType"[])`, filters.type);
-  if (filters.severity?.length) add((p) => `severity = ANY(${p}::"Severity"[])`, filters.severity);
-  if (filters.classification?.length) add((p) => `classification = ANY(${p}::"Classification"[])`, filters.classification);
-  if (filters.component) add((p) => `component = ${p}`, filters.component);
-  if (filters.subject) add((p) => `subject_pseudonym = ${p}`, filters.subject);
-  if (filters.session) add((p) => `session_id = ${p}`, filters.session);
-  if (filters.model) add((p) => `gen_ai_request_model = ${p}`, filters.model);
+  const where: Sql[] = [sql`occurred_at >= ${from}`, sql`occurred_at <= ${to}`];
+  if (filters.type?.length) where.push(sql`type = ANY(${filters.type}::"EventType"[])`);
+  if (filters.severity?.length) where.push(sql`severity = ANY(${filters.severity}::"Severity"[])`);
+  if (filters.classification?.length) where.push(sql`classification = ANY(${filters.classification}::"Classification"[])`);
+  if (filters.component) where.push(sql`component = ${filters.component}`);
+  if (filters.subject) where.push(sql`subject_pseudonym = ${filters.subject}`);
+  if (filters.session) where.push(sql`session_id = ${filters.session}`);
+  if (filters.model) where.push(sql`gen_ai_request_model = ${filters.model}`);
   if (filters.status) {
-    if (filters.status.endsWith("xx")) add((p) => `http_response_status_code BETWEEN ${p}::int * 100 AND ${p}::int * 100 + 99`, Number(filters.status[0]));
-    else add((p) => `http_response_status_code = ${p}::smallint`, Number(filters.status));
+    if (filters.status.endsWith("xx")) {
+      const hundreds = Number(filters.status[0]) * 100;
+      where.push(sql`http_response_status_code BETWEEN ${hundreds}::int AND ${hundreds + 99}::int`);
+    } else where.push(sql`http_response_status_code = ${Number(filters.status)}::smallint`);
   }
-  if (filters.q) {
-    add((p) => `search_vector @@ clearlog_prefix_tsquery(${p})`, filters.q);
-  }
-  return { where, params };
+  if (filters.q) where.push(sql`search_vector @@ clearlog_prefix_tsquery(${filters.q})`);
+  return join(where, " AND ");
 }
 
 /** One page, newest first, after `cursor` (older than it). */
 export async function listEvents(filters: Filters, cursor: Position | null, limit = 50, now = new Date()): Promise<EventPage> {
-  const { where, params } = filterClauses(filters, now);
-  if (cursor) {
-    params.push(cursor.at, cursor.id);
-    where.push(`(occurred_at, event_id) < ($${params.length - 1}, $${params.length})`);
-  }
-  params.push(limit + 1);
-  const { rows } = await database().pool.query<Row>(`SELECT ${SUMMARY} FROM system_logs WHERE ${where.join(" AND ")} ORDER BY occurred_at DESC, event_id DESC LIMIT $${params.length}`, params);
+  const after = cursor ? sql`AND (occurred_at, event_id) < (${cursor.at}, ${cursor.id})` : empty;
+  const rows = await query<SummaryRow>(
+    database().pool,
+    sql`SELECT ${SUMMARY} FROM system_logs WHERE ${filterClause(filters, now)} ${after} ORDER BY occurred_at DESC, event_id DESC LIMIT ${limit + 1}`,
+  );
   const more = rows.length > limit;
   const page = rows.slice(0, limit);
   const last = page.at(-1);
-  return { events: page.map(toSummary), nextCursor: more && last ? encodeCursor({ at: last.occurred_at, id: last.event_id }) : null };
+  return { events: page.map(toSummary), nextCursor: more && last ? encodeCursor({ at: last.occurredAt, id: last.eventId }) : null };
 }
 
 /**
@@ -129,9 +93,10 @@ export async function listEvents(filters: Filters, cursor: Position | null, limi
  * burst is delivered over several polls rather than skipped — returned newest first for display.
  */
 export async function eventsSince(filters: Filters, after: Position, limit = 100, now = new Date()): Promise<EventSummary[]> {
-  const { where, params } = filterClauses({ ...filters, range: "custom", from: after.at, to: now }, now);
-  params.push(after.at, after.id, limit);
-  where.push(`(occurred_at, event_id) > ($${params.length - 2}, $${params.length - 1})`);
-  const { rows } = await database().pool.query<Row>(`SELECT ${SUMMARY} FROM system_logs WHERE ${where.join(" AND ")} ORDER BY occurred_at, event_id LIMIT $${params.length}`, params);
+  const rows = await query<SummaryRow>(
+    database().pool,
+    sql`SELECT ${SUMMARY} FROM system_logs WHERE ${filterClause({ ...filters, range: "custom", from: after.at, to: now }, now)}
+          AND (occurred_at, event_id) > (${after.at}, ${after.id}) ORDER BY occurred_at, event_id LIMIT ${limit}`,
+  );
   return rows.map(toSummary).reverse();
 }

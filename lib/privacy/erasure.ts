@@ -1,6 +1,6 @@
 import "server-only";
 import { writeAudit } from "../audit/audit";
-import { db } from "../db/client";
+import { lockFor, transaction } from "../db/transaction";
 import type { Prisma } from "../db/generated/client";
 import { SafeError } from "../errors";
 import type { JobRecord, Progress } from "../jobs/jobs";
@@ -44,7 +44,7 @@ export async function eraseSubjectJob(job: JobRecord, progress: Progress): Promi
 }
 
 export async function eraseForRequest(requestId: string): Promise<ErasureReceipt> {
-  const { receipt, pseudonym } = await db().$transaction(
+  const { receipt, pseudonym } = await transaction(
     async (tx) => {
       const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM privacy_requests WHERE id = ${requestId}::uuid FOR UPDATE`;
       const request = locked.length ? await tx.privacyRequest.findUnique({ where: { id: requestId } }) : null;
@@ -54,7 +54,7 @@ export async function eraseForRequest(requestId: string): Promise<ErasureReceipt
       const pseudonym = request.subjectPseudonym;
 
       // Consent changes for this person wait (lib/consent/consent.ts takes the same lock).
-      if (pseudonym) await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`consent:${pseudonym}`}))`;
+      if (pseudonym) await lockFor(tx, "consent", pseudonym);
       const tables: Record<string, number> = {};
       let featureSets: string[] = [];
       let modelVersions: string[] = [];

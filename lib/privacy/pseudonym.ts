@@ -1,5 +1,6 @@
 import "server-only";
-import { db } from "../db/client";
+import type { PrismaTx } from "../db/transaction";
+import { sql } from "../db/sql";
 import { secret } from "../env";
 import { pseudonymize } from "./anonymize";
 
@@ -9,9 +10,30 @@ export function pseudonymFor(externalId: string, key: string = secret()): string
   return pseudonymize("subject", externalId, key);
 }
 
-/** The pseudonym for an application user id, recording the link the first time it is seen. */
-export async function ensureSubject(externalId: string): Promise<string> {
+export interface SubjectLink {
+  externalId: string;
+  pseudonym: string;
+}
+
+/**
+ * The one writer of the subject link: records the id ↔ pseudonym pairs not stored yet, inside the
+ * caller's transaction, so a change that is refused or rolled back leaves no link behind. Sorted, so
+ * concurrent batches take their row locks in one order; `ON CONFLICT DO NOTHING` without a target, so
+ * a concurrent writer of the same pair (the pseudonym and the external id are both unique) is no error.
+ */
+export async function linkSubjects(tx: PrismaTx, links: readonly SubjectLink[]): Promise<void> {
+  if (links.length === 0) return;
+  const sorted = [...links].sort((a, b) => (a.pseudonym < b.pseudonym ? -1 : a.pseudonym > b.pseudonym ? 1 : 0));
+  const rows = JSON.stringify(sorted.map((s) => ({ external_id: s.externalId, pseudonym: s.pseudonym })));
+  await tx.$executeRaw(sql`
+    INSERT INTO subjects (id, external_id, pseudonym)
+    SELECT gen_random_uuid(), external_id, pseudonym FROM jsonb_to_recordset(${rows}::jsonb) AS r(external_id text, pseudonym text)
+    ON CONFLICT DO NOTHING`);
+}
+
+/** Links one application user id, in `tx`; returns its pseudonym. */
+export async function linkSubject(tx: PrismaTx, externalId: string): Promise<string> {
   const pseudonym = pseudonymFor(externalId);
-  await db().subject.upsert({ where: { pseudonym }, create: { externalId, pseudonym }, update: {} });
+  await linkSubjects(tx, [{ externalId, pseudonym }]);
   return pseudonym;
 }

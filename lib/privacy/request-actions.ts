@@ -13,31 +13,31 @@ function requesterOf(user: SessionUser): Requester {
 }
 
 export const submitRequestAction = defineAction(
-  { name: "privacy_request.create", roles: ["end_user"], schema: createRequestSchema, resourceType: "privacy_request" },
+  { name: "privacy_request.create", permission: "portal.use", schema: createRequestSchema, resourceType: "privacy_request" },
   async (input, { user, actor }) => (await createRequest(requesterOf(user), input, actor)).id,
 );
 
 export const cancelRequestAction = defineAction(
-  { name: "privacy_request.cancel", roles: ["end_user"], schema: cancelSchema, resourceType: "privacy_request" },
+  { name: "privacy_request.cancel", permission: "portal.use", schema: cancelSchema, resourceType: "privacy_request" },
   async ({ id }, { user, actor }) => cancelRequest(id, user.id, actor),
 );
 
 export const startExportAction = defineAction(
-  { name: "privacy_request.export", roles: ["end_user"], schema: z.object({}), resourceType: "privacy_request" },
+  { name: "privacy_request.export", permission: "portal.use", schema: z.object({}), resourceType: "privacy_request" },
   async (_input, { user, actor }) => (await startSelfServiceExport(requesterOf(user), actor)).id,
 );
 
 export const transitionRequestAction = defineAction(
-  { name: "privacy_request.transition", roles: ["admin"], schema: transitionSchema, resourceType: "privacy_request" },
+  { name: "privacy_request.transition", permission: "privacy_requests.manage", schema: transitionSchema, resourceType: "privacy_request" },
   async (input, { actor }) => (await transitionRequest(input, actor)).status,
 );
 
 export const extendRequestAction = defineAction(
-  { name: "privacy_request.extend", roles: ["admin"], schema: extendSchema, resourceType: "privacy_request" },
+  { name: "privacy_request.extend", permission: "privacy_requests.manage", schema: extendSchema, resourceType: "privacy_request" },
   async (input, { actor }) => (await extendRequest(input, actor)).dueAt.toISOString(),
 );
 
 export const retryRequestJobAction = defineAction(
-  { name: "privacy_request.retry_job", roles: ["admin"], schema: cancelSchema, resourceType: "privacy_request" },
+  { name: "privacy_request.retry_job", permission: "privacy_requests.manage", schema: cancelSchema, resourceType: "privacy_request" },
   async ({ id }, { actor }) => (await retryRequestJob(id, actor)).id,
 );

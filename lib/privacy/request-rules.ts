@@ -1,11 +1,12 @@
 import { z } from "zod";
+import { enumValues, PrivacyRequestStatus, PrivacyRequestType } from "../db/enums";
 
 // The privacy request lifecycle, pure so forms, actions and tests share it:
 // received → verified → in progress → completed, or rejected (with a reason) or cancelled.
-export const REQUEST_TYPES = ["access", "erasure", "rectification", "restriction", "objection"] as const;
-export const REQUEST_STATUSES = ["received", "verified", "in_progress", "completed", "rejected", "cancelled"] as const;
-export type RequestType = (typeof REQUEST_TYPES)[number];
-export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+export const REQUEST_TYPES = enumValues(PrivacyRequestType);
+export const REQUEST_STATUSES = enumValues(PrivacyRequestStatus);
+export type RequestType = PrivacyRequestType;
+export type RequestStatus = PrivacyRequestStatus;
 
 /** What the request form offers; access is "Download my data", which needs no form. */
 export const PORTAL_REQUEST_TYPES: readonly RequestType[] = ["erasure", "rectification", "restriction", "objection"];

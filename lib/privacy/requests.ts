@@ -2,6 +2,7 @@ import "server-only";
 import type { z } from "zod";
 import { writeAudit, type Actor } from "../audit/audit";
 import { db } from "../db/client";
+import { lockFor, transaction } from "../db/transaction";
 import type { Prisma } from "../db/generated/client";
 import { SafeError } from "../errors";
 import { forgetConsent } from "../consent/consent-cache";
@@ -29,7 +30,7 @@ export interface Requester {
 }
 
 export async function createRequest(requester: Requester, input: z.infer<typeof createRequestSchema>, actor: Actor) {
-  return db().$transaction(async (tx) => {
+  return transaction(async (tx) => {
     const receivedAt = new Date();
     const request = await tx.privacyRequest.create({
       data: {
@@ -55,7 +56,7 @@ async function lockRequest(tx: Prisma.TransactionClient, id: string) {
 }
 
 export async function transitionRequest(input: z.infer<typeof transitionSchema>, actor: Actor) {
-  const { updated, job, restricted } = await db().$transaction(async (tx) => {
+  const { updated, job, restricted } = await transaction(async (tx) => {
     const request = await lockRequest(tx, input.id);
     const from = request.status as RequestStatus;
     if (!ADMIN_TRANSITIONS[from].includes(input.to)) {
@@ -93,7 +94,7 @@ export async function transitionRequest(input: z.infer<typeof transitionSchema>,
 
 /** Starts the request's job again after it failed (the request is still in progress). */
 export async function retryRequestJob(id: string, actor: Actor) {
-  const job = await db().$transaction(async (tx) => {
+  const job = await transaction(async (tx) => {
     const request = await lockRequest(tx, id);
     const kind = JOB_FOR_REQUEST[request.type];
     if (!kind || request.status !== "in_progress") throw new SafeError("Only an access or erasure request in progress has a job to run.", "conflict");
@@ -111,8 +112,8 @@ export async function retryRequestJob(id: string, actor: Actor) {
  * verified at once and its export job starts. One export at a time per person.
  */
 export async function startSelfServiceExport(requester: Requester, actor: Actor) {
-  const job = await db().$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`export:${requester.pseudonym}`}))`;
+  const job = await transaction(async (tx) => {
+    await lockFor(tx, "export", requester.pseudonym);
     const running = await tx.job.findFirst({
       where: { kind: "subject_export", status: { in: ["queued", "running"] }, privacyRequest: { subjectPseudonym: requester.pseudonym } },
     });
@@ -136,7 +137,7 @@ export async function startSelfServiceExport(requester: Requester, actor: Actor)
 
 /** One extension per request, up to 60 more days, with a reason the person sees. */
 export async function extendRequest(input: z.infer<typeof extendSchema>, actor: Actor) {
-  return db().$transaction(async (tx) => {
+  return transaction(async (tx) => {
     const request = await lockRequest(tx, input.id);
     if (!OPEN_STATUSES.includes(request.status as RequestStatus)) throw new SafeError("Only an open request can be extended.", "conflict");
     if (request.extendedAt) throw new SafeError("This request was already extended once.", "conflict");
@@ -152,7 +153,7 @@ export async function extendRequest(input: z.infer<typeof extendSchema>, actor: 
 
 /** The person withdraws their own open request. */
 export async function cancelRequest(id: string, requesterId: string, actor: Actor) {
-  return db().$transaction(async (tx) => {
+  return transaction(async (tx) => {
     const request = await lockRequest(tx, id);
     if (request.requesterId !== requesterId) throw new SafeError("That request does not exist.", "not_found");
     if (!OPEN_STATUSES.includes(request.status as RequestStatus)) throw new SafeError("Only an open request can be cancelled.", "conflict");

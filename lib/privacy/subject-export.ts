@@ -4,6 +4,7 @@ import { createGzip, gunzipSync } from "node:zlib";
 import type pg from "pg";
 import { writeAudit } from "../audit/audit";
 import { database, db } from "../db/client";
+import { transaction } from "../db/transaction";
 import { SafeError } from "../errors";
 import type { JobRecord, Progress } from "../jobs/jobs";
 import { consentFor } from "../consent/consent";
@@ -119,7 +120,7 @@ export async function buildSubjectExport(job: JobRecord, progress: Progress) {
 
   const counts: ExportCounts = { events, sessions: sessions.length, consentHistory: history.length, requests: requests.length, feedback: feedback.length, trainingSets: trainingSets.length };
   const expiresAt = new Date(generatedAt.getTime() + EXPORT_DAYS * 86_400_000);
-  const saved = await db().$transaction(async (tx) => {
+  const saved = await transaction(async (tx) => {
     await tx.subjectExport.deleteMany({ where: { jobId: job.id } });
     const created = await tx.subjectExport.create({
       data: { jobId: job.id, requesterId: request.requesterId, subjectPseudonym: pseudonym, archive: new Uint8Array(archive), byteSize: archive.length, counts, expiresAt },

@@ -1,6 +1,7 @@
 import "server-only";
 import { writeAudit, type Actor } from "../audit/audit";
 import { database, db } from "../db/client";
+import { lockFor, transaction } from "../db/transaction";
 import { SafeError } from "../errors";
 import type { PolicyInput } from "./policy-schema";
 import { cutoffOf, scopeCondition, type PolicyScope } from "./scope";
@@ -13,9 +14,9 @@ const label = (p: { classification: string; eventType: string | null }) => `${p.
 
 /** Creates or updates a policy; one policy per classification and event type (or all types). */
 export async function savePolicy(input: PolicyInput, actor: Actor) {
-  return db().$transaction(async (tx) => {
+  return transaction(async (tx) => {
     // NULL event types are distinct to the unique index, so "all types" is checked here, under a lock.
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('retention_policies'))`;
+    await lockFor(tx, "retention_policies");
     const clash = await tx.retentionPolicy.findFirst({ where: { classification: input.classification, eventType: input.eventType, ...(input.id ? { NOT: { id: input.id } } : {}) } });
     if (clash) throw new SafeError(`There is already a policy for ${label(input)} ("${clash.name}"); edit that one.`, "conflict");
     const data = { name: input.name, classification: input.classification, eventType: input.eventType, keepDays: input.keepDays, action: input.action, enabled: input.enabled };
@@ -37,7 +38,7 @@ export async function savePolicy(input: PolicyInput, actor: Actor) {
 }
 
 export async function deletePolicy(id: string, actor: Actor) {
-  await db().$transaction(async (tx) => {
+  await transaction(async (tx) => {
     const gone = await tx.retentionPolicy.delete({ where: { id } }).catch(() => null);
     if (!gone) throw new SafeError("That policy does not exist any more.", "not_found");
     await writeAudit({ actor, action: "retention_policy.delete", resourceType: "retention_policy", resourceId: id, outcome: "success", metadata: { classification: gone.classification, eventType: gone.eventType } }, tx);

@@ -1,9 +1,10 @@
 import { z } from "zod";
 
 // One schema for the retention form, its action and the preview route.
-export const CLASSIFICATIONS = ["public", "internal", "confidential", "restricted"] as const;
-export const EVENT_TYPES = ["user_action", "ai_interaction", "api_request", "error", "system"] as const;
-export const RETENTION_ACTIONS = ["delete", "anonymize"] as const;
+import { CLASSIFICATIONS, enumValues, EVENT_TYPES, RetentionAction } from "../db/enums";
+
+export { CLASSIFICATIONS, EVENT_TYPES };
+export const RETENTION_ACTIONS = enumValues(RetentionAction);
 
 const optionalType = z.preprocess((v) => (v === "" || v === "all" ? null : v), z.enum(EVENT_TYPES, "Unknown event type").nullable());
 

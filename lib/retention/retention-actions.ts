@@ -7,12 +7,12 @@ import { policyIdSchema, policySchema } from "./policy-schema";
 import { startRetentionRun } from "./runs";
 
 export const savePolicyAction = defineAction(
-  { name: "retention_policy.save", roles: ["admin"], schema: policySchema, resourceType: "retention_policy" },
+  { name: "retention_policy.save", permission: "retention.manage", schema: policySchema, resourceType: "retention_policy" },
   async (input, { actor }) => (await savePolicy(input, actor)).id,
 );
 
 export const deletePolicyAction = defineAction(
-  { name: "retention_policy.delete", roles: ["admin"], schema: policyIdSchema, resourceType: "retention_policy" },
+  { name: "retention_policy.delete", permission: "retention.manage", schema: policyIdSchema, resourceType: "retention_policy" },
   async ({ id }, { actor }) => {
     await deletePolicy(id, actor);
     return id;
@@ -20,6 +20,6 @@ export const deletePolicyAction = defineAction(
 );
 
 export const runRetentionNowAction = defineAction(
-  { name: "retention.run_now", roles: ["admin"], schema: z.object({}), resourceType: "retention_policy" },
+  { name: "retention.run_now", permission: "retention.manage", schema: z.object({}), resourceType: "retention_policy" },
   async (_input, { actor }) => (await startRetentionRun(actor)).id,
 );

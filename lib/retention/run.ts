@@ -2,6 +2,7 @@ import "server-only";
 import type pg from "pg";
 import { writeAudit, type Actor } from "../audit/audit";
 import { database, db } from "../db/client";
+import { transaction } from "../db/transaction";
 import type { Prisma } from "../db/generated/client";
 import { env } from "../env";
 import { forgetKnownPartitions } from "../ingest/partition-cache";
@@ -95,26 +96,18 @@ export async function runRetention(options: { now?: Date; progress?: Progress; a
     const table = `"${part.name}"`;
     const blocker = await pool.query(`SELECT 1 FROM ${table} WHERE NOT COALESCE((${deletable.where}), false) LIMIT 1`, deletable.params);
     if (blocker.rowCount) continue;
-    const client = await pool.connect();
-    try {
-      await client.query("BEGIN");
+    await transaction(async (tx) => {
       // Count what goes, per policy, for the run history; then the day leaves as one piece.
       for (const p of policies.filter((x) => x.action === "delete")) {
         const scope = scopeCondition(p, policies);
-        const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE ${scope.where}`, scope.params);
+        const { rows } = await tx.pg.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE ${scope.where}`, scope.params);
         outcomes.get(p.id)!.deleted += Number(rows[0]!.n);
         rowsDropped += Number(rows[0]!.n);
       }
-      await client.query(`ALTER TABLE system_logs DETACH PARTITION ${table}`);
-      await client.query(`DROP TABLE ${table}`);
-      await client.query("COMMIT");
-      dropped.push(part.name);
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+      await tx.pg.query(`ALTER TABLE system_logs DETACH PARTITION ${table}`);
+      await tx.pg.query(`DROP TABLE ${table}`);
+    });
+    dropped.push(part.name);
   }
   if (dropped.length) forgetKnownPartitions();
 
@@ -151,7 +144,7 @@ export async function runRetention(options: { now?: Date; progress?: Progress; a
   }
 
   const result: RetentionResult = { ranAt: now.toISOString(), partitionsDropped: dropped, rowsInDroppedPartitions: rowsDropped, policies: [...outcomes.values()] };
-  await db().$transaction(async (tx) => {
+  await transaction(async (tx) => {
     await tx.retentionPolicy.updateMany({ where: { id: { in: policies.map((p) => p.id) } }, data: { lastRunAt: now } });
     const total = (k: "deleted" | "anonymized" | "held") => result.policies.reduce((s, o) => s + o[k], 0);
     await writeAudit(

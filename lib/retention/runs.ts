@@ -2,13 +2,14 @@ import "server-only";
 import { writeAudit, type Actor } from "../audit/audit";
 import { actorNames, nameOf } from "../auth/actor-names";
 import { db } from "../db/client";
+import { lockFor, transaction } from "../db/transaction";
 import { createJob, dispatchJob } from "../jobs/jobs";
 import type { RetentionResult } from "./run";
 
 /** Starts a retention run as a job ("run now", or the daily schedule); one at a time. */
 export async function startRetentionRun(actor: Actor | null) {
-  const job = await db().$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('retention_run'))`;
+  const job = await transaction(async (tx) => {
+    await lockFor(tx, "retention_run");
     const active = await tx.job.findFirst({ where: { kind: "retention", status: { in: ["queued", "running"] } } });
     if (active) return active;
     if (actor) await writeAudit({ actor, action: "retention.run_now", resourceType: "retention_policy", outcome: "success" }, tx);

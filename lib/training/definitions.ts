@@ -1,8 +1,10 @@
+import { enumValues, FeatureType } from "../db/enums";
+
 // What each feature type computes, column by column. Pure data: the extraction SQL writes exactly
 // these keys, the downloads use them as columns, the manifest and the pages describe them.
 // Bump a type's version whenever its SQL changes what a column means; the manifest records it.
-export const FEATURE_TYPES = ["user_behavior", "ai_usage", "error_patterns"] as const;
-export type FeatureTypeName = (typeof FEATURE_TYPES)[number];
+export const FEATURE_TYPES = enumValues(FeatureType);
+export type FeatureTypeName = FeatureType;
 
 export type ColumnType = "string" | "integer" | "double" | "timestamp" | "string_list" | "json";
 

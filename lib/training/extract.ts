@@ -1,6 +1,7 @@
 import "server-only";
 import { writeAudit, type Actor } from "../audit/audit";
 import { database, db } from "../db/client";
+import { transaction } from "../db/transaction";
 import { parseInput, SafeError } from "../errors";
 import { createJob, dispatchJob, type JobRecord, type Progress } from "../jobs/jobs";
 import { FEATURE_DEFINITIONS, type ExclusionReason, type FeatureTypeName } from "./definitions";
@@ -106,7 +107,7 @@ export async function extractFeatures(
 ): Promise<{ featureSetId: string; featureIds: string[] }> {
   const input = parseInput(extractionSchema, { featureType, ...range });
   const actor = options.actor ?? { type: "system" };
-  const set = await db().$transaction(async (tx) => {
+  const set = await transaction(async (tx) => {
     const created = await tx.featureSet.create({ data: newSet(input, { createdById: userId(actor) }) });
     await writeAudit({ actor, action: "feature_set.extract", resourceType: "feature_set", resourceId: created.id, outcome: "success", metadata: { featureType } }, tx);
     return created;
@@ -124,7 +125,7 @@ export async function extractFeatures(
 /** Starts an extraction as a job; the set appears complete once the job has sealed it. */
 export async function startExtraction(input: ExtractionInput, actor: Actor, rebuiltFromId?: string): Promise<{ jobId: string; featureSetId: string }> {
   const range = parseInput(extractionSchema, input);
-  const { job, set } = await db().$transaction(async (tx) => {
+  const { job, set } = await transaction(async (tx) => {
     const job = await createJob(tx, "feature_extraction", { requestedById: userId(actor) });
     const set = await tx.featureSet.create({ data: newSet(range, { createdById: userId(actor), jobId: job.id, rebuiltFromId }) });
     await writeAudit(
@@ -161,7 +162,7 @@ export async function rebuildFeatureSet(id: string, actor: Actor) {
  * training that nothing uses is data to let go. Sets with models stay as their lineage.
  */
 export async function deleteFeatureSet(id: string, actor: Actor): Promise<void> {
-  await db().$transaction(async (tx) => {
+  await transaction(async (tx) => {
     const set = await tx.featureSet.findUnique({ where: { id }, include: { _count: { select: { modelVersions: true } }, job: { select: { status: true } } } });
     if (!set) throw new SafeError("That feature set does not exist.", "not_found");
     if (set._count.modelVersions > 0) throw new SafeError("Model versions were trained on this set: it stays as their lineage.", "conflict");

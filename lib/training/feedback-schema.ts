@@ -1,11 +1,12 @@
 import { z } from "zod";
+import { enumValues, FeedbackSource } from "../db/enums";
 import { findAll, SECRET_DETECTORS } from "../classify/detectors";
 import type { Feedback } from "../sdk/types";
 import { ALIAS, SEMVER } from "./registry-schema";
 
 // The body of POST /api/v1/feedback (and of the SDK's sendFeedback). Messages never repeat the value
 // sent; parseFeedback prefixes the field, so every refusal reads "score: must be …".
-export const FEEDBACK_SOURCES = ["end_user", "annotator", "automated"] as const;
+export const FEEDBACK_SOURCES = enumValues(FeedbackSource);
 export const FEEDBACK_RATINGS = ["up", "down"] as const;
 /** Scores are on one scale per application; 0–1 (quality, probability) or 1–5 (stars) both fit. */
 export const SCORE_MIN = 0;

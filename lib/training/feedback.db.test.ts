@@ -8,7 +8,7 @@ import { invalidateRuleCache } from "../classify/rule-cache";
 import { recordConsent } from "../consent/consent";
 import { database, db } from "../db/client";
 import { ingestEvents } from "../ingest/ingest";
-import { ensureSubject, pseudonymFor } from "../privacy/pseudonym";
+import { pseudonymFor } from "../privacy/pseudonym";
 import { errorOf, expectSafeError } from "@/test/support/errors";
 import { FeedbackRefusedError, recordFeedback } from "./feedback";
 import { feedbackStats } from "./feedback-stats";
@@ -35,7 +35,7 @@ async function startServer() {
 }
 
 const grantTraining = async (subject: string, granted = true) =>
-  recordConsent(await ensureSubject(subject), [{ purpose: "ai_training", granted }], { method: "api" });
+  recordConsent({ externalId: subject }, [{ purpose: "ai_training", granted }], { method: "api" });
 
 async function row(id: string) {
   const { rows } = await database().pool.query("SELECT f.*, f::text AS row_text FROM model_feedback f WHERE id = $1", [id]);

@@ -2,11 +2,13 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { classifyEvent } from "../classify/engine";
 import { activeRules } from "../classify/rule-cache";
-import { database, db } from "../db/client";
+import { db } from "../db/client";
+import { raw, sql } from "../db/sql";
+import { lockFor, transaction } from "../db/transaction";
 import { SafeError } from "../errors";
 import type { StorableEvent } from "../ingest/normalize";
 import { hashToken } from "../privacy/anonymize";
-import { pseudonymFor } from "../privacy/pseudonym";
+import { linkSubjects, pseudonymFor } from "../privacy/pseudonym";
 import { ELIGIBLE_NOW } from "./extract-sql";
 import { parseFeedback, type FeedbackBody } from "./feedback-schema";
 
@@ -122,33 +124,24 @@ export async function recordFeedback(input: unknown): Promise<RecordedFeedback> 
   const pseudonym = f.subject ? pseudonymFor(f.subject) : null;
   const rating = f.rating === "up" ? 1 : f.rating === "down" ? -1 : null;
 
-  const client = await database().pool.connect();
-  let stored: boolean | null = null;
-  try {
-    await client.query("BEGIN");
-    if (pseudonym) {
+  const stored = await transaction(async (tx) => {
+    if (f.subject && pseudonym) {
       // Consent changes and erasure take this lock; restriction updates the subjects row we share-lock.
-      await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`consent:${pseudonym}`]);
-      await client.query("INSERT INTO subjects (id, external_id, pseudonym) VALUES (gen_random_uuid(), $1, $2) ON CONFLICT DO NOTHING", [f.subject, pseudonym]);
-      await client.query("SELECT 1 FROM subjects WHERE pseudonym = $1 FOR SHARE", [pseudonym]);
+      await lockFor(tx, "consent", pseudonym);
+      await linkSubjects(tx, [{ externalId: f.subject, pseudonym }]);
+      await tx.$executeRaw(sql`SELECT 1 FROM subjects WHERE pseudonym = ${pseudonym} FOR SHARE`);
     }
-    const { rows } = await client.query<{ training_eligible: boolean }>(
-      `INSERT INTO model_feedback (id, model_version_id, event_id, subject_pseudonym, rating, score, label, correction, comment, source, training_eligible)
-       SELECT $1::uuid, $2::uuid, $3::text, $4::text, $5::smallint, $6::float8, $7::text, $8::text, $9::text, $10::"FeedbackSource",
-         $4::text IS NOT NULL AND ${ELIGIBLE_NOW("$4::text")}
-         AND NOT EXISTS (SELECT 1 FROM system_logs e WHERE e.event_id = $3::text AND e.training_excluded)
-       ON CONFLICT (id) DO NOTHING
-       RETURNING training_eligible`,
-      [id, versionId, f.eventId ?? null, pseudonym, rating, f.score ?? null, text.label, text.correction, text.comment, f.source],
-    );
-    await client.query("COMMIT");
-    stored = rows[0]?.training_eligible ?? null;
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+    const rows = await tx.$queryRaw<{ training_eligible: boolean }[]>(sql`
+      INSERT INTO model_feedback (id, model_version_id, event_id, subject_pseudonym, rating, score, label, correction, comment, source, training_eligible)
+      SELECT ${id}::uuid, ${versionId}::uuid, ${f.eventId ?? null}::text, r.p, ${rating}::smallint, ${f.score ?? null}::float8,
+        ${text.label}::text, ${text.correction}::text, ${text.comment}::text, ${f.source}::"FeedbackSource",
+        r.p IS NOT NULL AND ${raw(ELIGIBLE_NOW("r.p"))}
+        AND NOT EXISTS (SELECT 1 FROM system_logs e WHERE e.event_id = ${f.eventId ?? null}::text AND e.training_excluded)
+      FROM (SELECT ${pseudonym}::text AS p) r
+      ON CONFLICT (id) DO NOTHING
+      RETURNING training_eligible`);
+    return rows[0]?.training_eligible ?? null;
+  });
   if (stored !== null) return { id, status: "accepted", trainingEligible: stored };
   // Sent twice at the same moment: the other request stored it.
   return (await existing(id)) ?? { id, status: "duplicate", trainingEligible: false };

@@ -2,6 +2,7 @@ import "server-only";
 import { writeAudit, type Actor } from "../audit/audit";
 import { actorNames, nameOf } from "../auth/actor-names";
 import { db } from "../db/client";
+import { transaction } from "../db/transaction";
 import { Prisma } from "../db/generated/client";
 import { parseInput, SafeError } from "../errors";
 import { registerModelSchema, removeAliasSchema, setAliasSchema, type RegisterModelInput } from "./registry-schema";
@@ -14,7 +15,7 @@ export async function registerModelVersion(input: RegisterModelInput, actor: Act
   const data = parseInput(registerModelSchema, input);
   const createdById = actor.type === "user" ? actor.id : null;
   try {
-    return await db().$transaction(async (tx) => {
+    return await transaction(async (tx) => {
       const sets = await tx.featureSet.findMany({ where: { id: { in: data.feature_sets } }, select: { id: true, completedAt: true, staleAt: true } });
       for (const id of data.feature_sets) {
         const set = sets.find((s) => s.id === id);
@@ -73,7 +74,7 @@ export async function registerModel(input: RegisterModelInput, actor?: Actor): P
 /** Points an alias (production, staging, …) at a version; the move is audited with both versions. */
 export async function setAlias(input: unknown, actor: Actor): Promise<void> {
   const { modelId, alias, versionId } = parseInput(setAliasSchema, input);
-  await db().$transaction(async (tx) => {
+  await transaction(async (tx) => {
     const version = await tx.modelVersion.findUnique({ where: { id: versionId }, select: { modelId: true, version: true } });
     if (!version || version.modelId !== modelId) throw new SafeError("That version does not belong to this model.", "not_found");
     const previous = await tx.modelAlias.findUnique({ where: { modelId_alias: { modelId, alias } }, include: { modelVersion: { select: { version: true } } } });
@@ -92,7 +93,7 @@ export async function setAlias(input: unknown, actor: Actor): Promise<void> {
 
 export async function removeAlias(input: unknown, actor: Actor): Promise<void> {
   const { modelId, alias } = parseInput(removeAliasSchema, input);
-  await db().$transaction(async (tx) => {
+  await transaction(async (tx) => {
     const previous = await tx.modelAlias.findUnique({ where: { modelId_alias: { modelId, alias } }, include: { modelVersion: { select: { version: true } } } });
     if (!previous) throw new SafeError(`No version is ${alias}.`, "not_found");
     await tx.modelAlias.delete({ where: { modelId_alias: { modelId, alias } } });

@@ -4,11 +4,11 @@ import { ConsoleNav } from "@/components/shell/console-nav";
 import { Logo } from "@/components/shell/logo";
 import { UserMenu } from "@/components/shell/user-menu";
 import { requirePageUser } from "@/lib/auth/current-user";
-import { CONSOLE_ROLES, CONSOLE_SECTIONS } from "@/lib/auth/roles";
+import { sectionsFor } from "@/lib/auth/permissions";
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
-  const user = await requirePageUser(CONSOLE_ROLES);
-  const sections = CONSOLE_SECTIONS.filter((s) => s.roles.includes(user.role));
+  const user = await requirePageUser("console.enter");
+  const sections = sectionsFor(user.role);
   return (
     <div className="min-h-screen md:flex">
       {/* The column spans the page (its border and background go all the way down); the menu inside stays in view. */}

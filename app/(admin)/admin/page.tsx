@@ -5,14 +5,13 @@ import { DashboardView } from "@/components/dashboard/dashboard-view";
 import { RangeSelector } from "@/components/dashboard/range-selector";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageUser } from "@/lib/auth/current-user";
-import { sectionRoles } from "@/lib/auth/roles";
 import { loadDashboard } from "@/lib/dashboard/dashboard";
 import { parseRange, RANGE_LABELS, type RangeKey } from "@/lib/dashboard/range";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
 export default async function DashboardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  await requirePageUser(sectionRoles("/admin"));
+  await requirePageUser("dashboard.view");
   const range = parseRange((await searchParams).range);
   return (
     <>

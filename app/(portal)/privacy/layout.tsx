@@ -5,7 +5,7 @@ import { UserMenu } from "@/components/shell/user-menu";
 import { requirePageUser } from "@/lib/auth/current-user";
 
 export default async function PortalLayout({ children }: { children: ReactNode }) {
-  const user = await requirePageUser(["end_user"]);
+  const user = await requirePageUser("portal.use");
   return (
     <div className="min-h-screen">
       <header className="border-b border-slate-200 bg-white">

@@ -2,14 +2,14 @@ import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { ConsentHistory } from "@/components/privacy/consent-history";
 import { ConsentPanel } from "@/components/privacy/consent-panel";
+import { ApplyGlobalPrivacyControl } from "@/components/privacy/global-privacy-control";
 import { MyRequests } from "@/components/privacy-requests/my-requests";
 import { DataExportPanel } from "@/components/privacy/data-export-panel";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Panel } from "@/components/ui/panel";
 import { requirePageUser } from "@/lib/auth/current-user";
-import { applyGlobalPrivacyControl, consentFor, consentHistory } from "@/lib/consent/consent";
-import { truncateIp } from "@/lib/ingest/ip";
+import { consentFor, consentHistory, gpcPending, gpcPurposes } from "@/lib/consent/consent";
 import { receiptSummary } from "@/lib/privacy/receipt";
 import { isOverdue, OPEN_STATUSES } from "@/lib/privacy/request-rules";
 import { requestsOf } from "@/lib/privacy/requests";
@@ -18,13 +18,13 @@ import { exportsFor } from "@/lib/privacy/subject-export";
 export const metadata: Metadata = { title: "Privacy center" };
 
 export default async function PrivacyPortalPage() {
-  const user = await requirePageUser(["end_user"]);
+  const user = await requirePageUser("portal.use");
   const pseudonym = user.subjectPseudonym;
-  const h = await headers();
   // Browsers with Global Privacy Control send `Sec-GPC: 1`: it counts as an opt-out of sale and sharing.
-  const gpc = h.get("sec-gpc") === "1";
-  const gpcPurposes = gpc && pseudonym ? await applyGlobalPrivacyControl(pseudonym, { userAgent: h.get("user-agent"), ipPrefix: truncateIp(h.get("x-forwarded-for")) }) : [];
+  // Rendering only reads; an opt-out still to record is recorded by an action the page calls once.
+  const gpc = (await headers()).get("sec-gpc") === "1";
   const [states, history] = pseudonym ? await Promise.all([consentFor(pseudonym), consentHistory(pseudonym)]) : [[], []];
+  const gpcCovered = gpc ? gpcPurposes(states).map((s) => s.purpose) : [];
   // Requests and archives follow the account, so they stay visible after an erasure unlinks it.
   const [requests, exports] = await Promise.all([requestsOf(user.id), exportsFor(user.id)]);
   const names = Object.fromEntries(states.map((s) => [s.purpose, s.name]));
@@ -34,10 +34,11 @@ export default async function PrivacyPortalPage() {
         title={`Hello, ${user.displayName}`}
         description="This is where you decide what is kept about you, see it, take it with you, or have it erased."
       />
+      {gpc && pseudonym && gpcPending(states) && <ApplyGlobalPrivacyControl />}
       {gpc && (
         <p role="status" data-testid="gpc-notice" className="mb-6 rounded-md border border-brand-100 bg-brand-50 px-4 py-3 text-sm text-brand-900">
           Your browser sends a Global Privacy Control signal. We honour it: you are opted out of{" "}
-          {gpcPurposes.map((p) => names[p] ?? p).join(", ") || "sale and sharing"}, and will stay so while the signal is on.
+          {gpcCovered.map((p) => names[p] ?? p).join(", ") || "sale and sharing"}, and will stay so while the signal is on.
         </p>
       )}
       <div className="space-y-6">

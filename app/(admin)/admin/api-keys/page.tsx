@@ -5,12 +5,11 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Panel } from "@/components/ui/panel";
 import { listApiKeys } from "@/lib/auth/api-keys";
 import { requirePageUser } from "@/lib/auth/current-user";
-import { sectionRoles } from "@/lib/auth/roles";
 
 export const metadata: Metadata = { title: "API keys" };
 
 export default async function ApiKeysPage() {
-  await requirePageUser(sectionRoles("/admin/api-keys"));
+  await requirePageUser("api_keys.manage");
   const keys = await listApiKeys();
   return (
     <>

@@ -5,12 +5,11 @@ import { PageHeader } from "@/components/ui/page-header";
 import { auditActions, listAudit, parseAuditFilter } from "@/lib/audit/queries";
 import { actorNames } from "@/lib/auth/actor-names";
 import { requirePageUser } from "@/lib/auth/current-user";
-import { sectionRoles } from "@/lib/auth/roles";
 
 export const metadata: Metadata = { title: "Audit log" };
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  await requirePageUser(sectionRoles("/admin/audit"));
+  await requirePageUser("audit.read");
   const filter = parseAuditFilter(await searchParams);
   const [{ rows, nextBefore }, actions] = await Promise.all([listAudit(filter), auditActions()]);
   const names = await actorNames(rows.map((r) => r.actorId));

@@ -6,7 +6,6 @@ import { formatNumber } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { Panel } from "@/components/ui/panel";
 import { requirePageUser } from "@/lib/auth/current-user";
-import { sectionRoles } from "@/lib/auth/roles";
 import { loadConsentOverview } from "@/lib/consent/overview";
 
 export const metadata: Metadata = { title: "Consent" };
@@ -14,7 +13,7 @@ export const metadata: Metadata = { title: "Consent" };
 const pct = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((part / whole) * 1000) / 10);
 
 export default async function ConsentOverviewPage() {
-  await requirePageUser(sectionRoles("/admin/consent"));
+  await requirePageUser("consent.manage");
   const o = await loadConsentOverview();
   return (
     <>

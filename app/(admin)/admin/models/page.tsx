@@ -8,14 +8,13 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Panel } from "@/components/ui/panel";
 import { Table } from "@/components/ui/table";
 import { requirePageUser } from "@/lib/auth/current-user";
-import { sectionRoles } from "@/lib/auth/roles";
 import { listFeatureSets } from "@/lib/training/feature-sets";
 import { listModels } from "@/lib/training/registry";
 
 export const metadata: Metadata = { title: "Models" };
 
 export default async function ModelsPage({ searchParams }: { searchParams: Promise<{ featureSet?: string }> }) {
-  await requirePageUser(sectionRoles("/admin/models"));
+  await requirePageUser("models.manage");
   const [models, sets, { featureSet }] = await Promise.all([listModels(), listFeatureSets(200), searchParams]);
   const ready = sets.filter((s) => s.status === "ready");
   return (

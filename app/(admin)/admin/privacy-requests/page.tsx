@@ -6,7 +6,6 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { formatDateTime } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageUser } from "@/lib/auth/current-user";
-import { sectionRoles } from "@/lib/auth/roles";
 import { isOverdue, REQUEST_STATUSES, REQUEST_TYPE_LABELS, STATUS_LABELS, type RequestStatus } from "@/lib/privacy/request-rules";
 import { requestQueue } from "@/lib/privacy/requests";
 import { Table } from "@/components/ui/table";
@@ -14,7 +13,7 @@ import { Table } from "@/components/ui/table";
 export const metadata: Metadata = { title: "Privacy requests" };
 
 export default async function PrivacyRequestsPage({ searchParams }: { searchParams: Promise<{ status?: string; overdue?: string }> }) {
-  await requirePageUser(sectionRoles("/admin/privacy-requests"));
+  await requirePageUser("privacy_requests.manage");
   const params = await searchParams;
   const status = REQUEST_STATUSES.includes(params.status as RequestStatus) ? (params.status as RequestStatus) : undefined;
   const overdue = params.overdue === "1";

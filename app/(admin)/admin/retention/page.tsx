@@ -6,14 +6,13 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Panel } from "@/components/ui/panel";
 import { requirePageUser } from "@/lib/auth/current-user";
-import { sectionRoles } from "@/lib/auth/roles";
 import { listPolicies } from "@/lib/retention/policies";
 import { retentionHistory } from "@/lib/retention/runs";
 
 export const metadata: Metadata = { title: "Retention" };
 
 export default async function RetentionPage() {
-  await requirePageUser(sectionRoles("/admin/retention"));
+  await requirePageUser("retention.manage");
   const [policies, runs] = await Promise.all([listPolicies(), retentionHistory()]);
   const active = runs.find((r) => r.status === "queued" || r.status === "running");
   return (

@@ -5,13 +5,12 @@ import { RuleTesterPanel } from "@/components/rules/rule-tester-panel";
 import { PageHeader } from "@/components/ui/page-header";
 import { Panel } from "@/components/ui/panel";
 import { requirePageUser } from "@/lib/auth/current-user";
-import { sectionRoles } from "@/lib/auth/roles";
 import { listRules, ruleCacheSeconds, toRuleView } from "@/lib/classify/rules";
 
 export const metadata: Metadata = { title: "Classification rules" };
 
 export default async function RulesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  await requirePageUser(sectionRoles("/admin/rules"));
+  await requirePageUser("rules.manage");
   const { created } = await searchParams;
   const rules = (await listRules()).map(toRuleView);
   return (

@@ -4,7 +4,6 @@ import { FeatureSetsTable } from "@/components/training/feature-sets-table";
 import { PageHeader } from "@/components/ui/page-header";
 import { Panel } from "@/components/ui/panel";
 import { requirePageUser } from "@/lib/auth/current-user";
-import { sectionRoles } from "@/lib/auth/roles";
 import { listFeatureSets } from "@/lib/training/feature-sets";
 
 export const metadata: Metadata = { title: "Training data" };
@@ -12,7 +11,7 @@ export const metadata: Metadata = { title: "Training data" };
 const SHOWN = 50;
 
 export default async function TrainingPage() {
-  await requirePageUser(sectionRoles("/admin/training"));
+  await requirePageUser("training.use");
   const sets = await listFeatureSets(SHOWN);
   return (
     <>

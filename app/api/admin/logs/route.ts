@@ -1,6 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { badRequest, routeUser } from "@/lib/auth/route-guard";
-import { sectionRoles } from "@/lib/auth/roles";
 import { decodeCursor } from "@/lib/logs/cursor";
 import { filtersSchema } from "@/lib/logs/filters";
 import { eventsSince, listEvents } from "@/lib/logs/query";
@@ -9,7 +8,7 @@ export const dynamic = "force-dynamic";
 
 /** A page of the logs explorer (`cursor`: older than it), or the live tail (`after`: newer than it). */
 export async function GET(request: NextRequest) {
-  const guard = await routeUser(sectionRoles("/admin/logs"));
+  const guard = await routeUser("logs.read");
   if ("response" in guard) return guard.response;
   const params = request.nextUrl.searchParams;
   const parsed = filtersSchema.safeParse(Object.fromEntries(params));

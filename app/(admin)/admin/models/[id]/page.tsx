@@ -9,13 +9,12 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Panel } from "@/components/ui/panel";
 import { Table } from "@/components/ui/table";
 import { requirePageUser } from "@/lib/auth/current-user";
-import { sectionRoles } from "@/lib/auth/roles";
 import { modelDetail } from "@/lib/training/registry";
 
 export const metadata: Metadata = { title: "Model" };
 
 export default async function ModelPage({ params }: { params: Promise<{ id: string }> }) {
-  await requirePageUser(sectionRoles("/admin/models"));
+  await requirePageUser("models.manage");
   const { id } = await params;
   const model = /^[0-9a-f-]{36}$/i.test(id) ? await modelDetail(id) : null;
   if (!model) notFound();

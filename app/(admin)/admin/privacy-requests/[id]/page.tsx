@@ -12,7 +12,6 @@ import { formatDateTime } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { Panel } from "@/components/ui/panel";
 import { requirePageUser } from "@/lib/auth/current-user";
-import { sectionRoles } from "@/lib/auth/roles";
 import { receiptSummary } from "@/lib/privacy/receipt";
 import { isOverdue, OPEN_STATUSES, REQUEST_TYPE_LABELS } from "@/lib/privacy/request-rules";
 import { requestDetail } from "@/lib/privacy/requests";
@@ -21,7 +20,7 @@ import { featureSetsOfSubject, modelVersionsContainingSubject, versionsByIds } f
 export const metadata: Metadata = { title: "Privacy request" };
 
 export default async function PrivacyRequestPage({ params }: { params: Promise<{ id: string }> }) {
-  await requirePageUser(sectionRoles("/admin/privacy-requests"));
+  await requirePageUser("privacy_requests.manage");
   const { id } = await params;
   const request = /^[0-9a-f-]{36}$/i.test(id) ? await requestDetail(id) : null;
   if (!request) notFound();

@@ -5,13 +5,12 @@ import { RuleEditor } from "@/components/rules/rule-editor";
 import { Badge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageUser } from "@/lib/auth/current-user";
-import { sectionRoles } from "@/lib/auth/roles";
 import { getRule, ruleCacheSeconds, toRuleView } from "@/lib/classify/rules";
 
 export const metadata: Metadata = { title: "Classification rule" };
 
 export default async function RulePage({ params }: { params: Promise<{ id: string }> }) {
-  await requirePageUser(sectionRoles("/admin/rules"));
+  await requirePageUser("rules.manage");
   const { id } = await params;
   const row = /^[0-9a-f-]{36}$/i.test(id) ? await getRule(id) : null;
   if (!row) notFound();

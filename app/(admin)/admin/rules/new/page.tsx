@@ -3,13 +3,12 @@ import Link from "next/link";
 import { RuleEditor } from "@/components/rules/rule-editor";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageUser } from "@/lib/auth/current-user";
-import { sectionRoles } from "@/lib/auth/roles";
 import { ruleCacheSeconds } from "@/lib/classify/rules";
 
 export const metadata: Metadata = { title: "New classification rule" };
 
 export default async function NewRulePage() {
-  await requirePageUser(sectionRoles("/admin/rules"));
+  await requirePageUser("rules.manage");
   return (
     <>
       <Link href="/admin/rules" className="text-sm text-brand-600 hover:underline">

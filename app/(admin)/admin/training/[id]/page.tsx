@@ -15,7 +15,6 @@ import { formatNumber } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { Panel } from "@/components/ui/panel";
 import { requirePageUser } from "@/lib/auth/current-user";
-import { sectionRoles } from "@/lib/auth/roles";
 import { jobViewFor } from "@/lib/jobs/job-view";
 import { EXCLUSION_REASONS, FEATURE_DEFINITIONS, type ExclusionReason } from "@/lib/training/definitions";
 import { featureSetDetail } from "@/lib/training/feature-sets";
@@ -31,7 +30,7 @@ const SHORT_REASON: Record<ExclusionReason, string> = {
 };
 
 export default async function FeatureSetPage({ params }: { params: Promise<{ id: string }> }) {
-  const user = await requirePageUser(sectionRoles("/admin/training"));
+  const user = await requirePageUser("training.use");
   const { id } = await params;
   let set = /^[0-9a-f-]{36}$/i.test(id) ? await featureSetDetail(id) : null;
   if (!set) notFound();

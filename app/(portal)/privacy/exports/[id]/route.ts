@@ -1,5 +1,6 @@
 import { writeAudit } from "@/lib/audit/audit";
 import { getCurrentUser } from "@/lib/auth/current-user";
+import { can } from "@/lib/auth/permissions";
 import { exportArchiveFor } from "@/lib/privacy/subject-export";
 
 export const dynamic = "force-dynamic";
@@ -9,7 +10,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
   const user = await getCurrentUser();
   if (!user) return new Response("Sign in to download your data.", { status: 401 });
   const { id } = await params;
-  const archive = user.role === "end_user" && /^[0-9a-f-]{36}$/i.test(id) ? await exportArchiveFor(id, user.id) : null;
+  const archive = can(user.role, "portal.use") && /^[0-9a-f-]{36}$/i.test(id) ? await exportArchiveFor(id, user.id) : null;
   if (!archive) return new Response("This archive does not exist or has expired.", { status: 404 });
   await writeAudit({ actor: { type: "user", id: user.id, role: user.role }, action: "privacy_export.download", resourceType: "subject_export", resourceId: id, outcome: "success", metadata: { bytes: archive.json.length } });
   return new Response(new Uint8Array(archive.json), {

@@ -1,13 +1,12 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { badRequest, routeUser } from "@/lib/auth/route-guard";
-import { sectionRoles } from "@/lib/auth/roles";
 import { eventDetail } from "@/lib/logs/event-detail";
 
 export const dynamic = "force-dynamic";
 
 /** One event in full for the drawer: `?id=<event id>&at=<occurred at, ISO>`. */
 export async function GET(request: NextRequest) {
-  const guard = await routeUser(sectionRoles("/admin/logs"));
+  const guard = await routeUser("logs.read");
   if ("response" in guard) return guard.response;
   const id = request.nextUrl.searchParams.get("id") ?? "";
   const at = new Date(request.nextUrl.searchParams.get("at") ?? "");

@@ -7,7 +7,7 @@ export const dynamic = "force-dynamic";
 
 /** How many rows a policy (saved or being edited) would touch if retention ran now. Admins only. */
 export async function GET(request: NextRequest) {
-  const guard = await routeUser(["admin"]);
+  const guard = await routeUser("retention.manage");
   if ("response" in guard) return guard.response;
   const parsed = previewSchema.safeParse(Object.fromEntries(request.nextUrl.searchParams));
   if (!parsed.success) return badRequest(parsed.error.issues[0]!);

@@ -1,7 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
 import { badRequest, routeUser } from "@/lib/auth/route-guard";
-import { sectionRoles } from "@/lib/auth/roles";
 import { pseudonymFor } from "@/lib/privacy/pseudonym";
 
 export const dynamic = "force-dynamic";
@@ -13,7 +12,7 @@ const bodySchema = z.object({ subject: z.string().trim().min(1, "Enter the appli
  * (and the server's request log) only ever holds the pseudonym. POST: the id travels in the body.
  */
 export async function POST(request: NextRequest) {
-  const guard = await routeUser(sectionRoles("/admin/logs"));
+  const guard = await routeUser("logs.read");
   if ("response" in guard) return guard.response;
   const parsed = bodySchema.safeParse(await request.json().catch(() => null));
   if (!parsed.success) return badRequest(parsed.error.issues[0] ?? { path: ["subject"], message: "Expected a JSON body" });

@@ -9,14 +9,13 @@ import { formatDateTime, formatNumber } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { Panel } from "@/components/ui/panel";
 import { requirePageUser } from "@/lib/auth/current-user";
-import { sectionRoles } from "@/lib/auth/roles";
 import { feedbackStats } from "@/lib/training/feedback-stats";
 import { versionDetail } from "@/lib/training/registry";
 
 export const metadata: Metadata = { title: "Model version" };
 
 export default async function ModelVersionPage({ params }: { params: Promise<{ id: string; versionId: string }> }) {
-  await requirePageUser(sectionRoles("/admin/models"));
+  await requirePageUser("models.manage");
   const { id, versionId } = await params;
   const version = /^[0-9a-f-]{36}$/i.test(versionId) ? await versionDetail(versionId) : null;
   if (!version || version.model.id !== id) notFound();

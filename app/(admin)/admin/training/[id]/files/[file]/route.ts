@@ -1,7 +1,6 @@
 import { NextResponse } from "next/server";
 import { writeAudit } from "@/lib/audit/audit";
 import { routeUser } from "@/lib/auth/route-guard";
-import { sectionRoles } from "@/lib/auth/roles";
 import { SafeError } from "@/lib/errors";
 import { openDatasetExport, openManifestExport, type DatasetFormat } from "@/lib/training/dataset-export";
 
@@ -21,7 +20,7 @@ const STATUS: Partial<Record<SafeError["code"], number>> = { invalid: 400, not_f
  * Data of a stale set is refused with a 409; its manifest stays available.
  */
 export async function GET(_request: Request, { params }: { params: Promise<{ id: string; file: string }> }) {
-  const auth = await routeUser(sectionRoles("/admin/training"));
+  const auth = await routeUser("training.use");
   if ("response" in auth) return auth.response;
   const actor = { type: "user" as const, id: auth.user.id, role: auth.user.role };
   const { id, file } = await params;
