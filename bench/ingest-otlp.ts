@@ -14,9 +14,10 @@ type Client = { tracer: ReturnType<BasicTracerProvider["getTracer"]>; logger: Re
 
 function client(baseUrl: string, apiKey: string, queue: number): Client {
   const headers = { "x-api-key": apiKey };
-  // forceFlush sends every queued batch at once; on a loaded machine some wait longer than the default 10 s.
+  // forceFlush sends every queued batch at once; on a loaded machine some wait longer than the
+  // exporters' default 10 s and the processors' 30 s.
   const timeoutMillis = 120_000;
-  const batch = { maxExportBatchSize: 500, maxQueueSize: queue, scheduledDelayMillis: 20 };
+  const batch = { maxExportBatchSize: 500, maxQueueSize: queue, scheduledDelayMillis: 20, exportTimeoutMillis: timeoutMillis };
   const resource = resourceFromAttributes({ "service.name": "bench-app" });
   const traces = new BasicTracerProvider({
     resource,
