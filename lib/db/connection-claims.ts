@@ -11,7 +11,11 @@ export interface Claim {
   open: boolean;
 }
 
-export const claims = new AsyncLocalStorage<Claim>();
+// One store per process, kept on globalThis like the database itself (lib/db/client.ts): Next bundles
+// instrumentation.ts and the routes separately, each with its own copy of this module, while the pool
+// is created once; a module-level store would leave the pool watching a store the routes never fill.
+const globalForClaims = globalThis as unknown as { clearlogClaims?: AsyncLocalStorage<Claim> };
+export const claims = (globalForClaims.clearlogClaims ??= new AsyncLocalStorage<Claim>());
 
 /** Wraps `pool.connect` to record claimed connections. Called once by `createDatabase`. */
 export function claimConnections(pool: pg.Pool): void {
