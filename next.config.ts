@@ -7,8 +7,9 @@ const nextConfig: NextConfig = {
   typescript: { ignoreBuildErrors: true },
   // forbidden() answers 403 with app/forbidden.tsx when a role may not see a page.
   experimental: { authInterrupts: true },
-  // Prisma's generated client and pg are server-only dependencies loaded at run time.
-  serverExternalPackages: ["pg"],
+  // Prisma's generated client and pg are server-only dependencies loaded at run time; so are the
+  // protobuf and gRPC libraries of the OTLP intake (protobufjs loads the .proto files of lib/otlp/proto).
+  serverExternalPackages: ["pg", "protobufjs", "@grpc/grpc-js"],
   // Static security headers on every response; the CSP (a nonce per response) and HSTS (only over
   // HTTPS) come from proxy.ts.
   async headers() {

@@ -14,16 +14,18 @@ import { copyText } from "../lib/ingest/store";
 import { wireEventSchema } from "../lib/ingest/event-schema";
 import { createLogger, type WireEvent } from "@clearlog/sdk";
 import { benchEvents } from "./ingest-events";
+import { timeOtlpProtobuf } from "./ingest-otlp";
 import { median, printTable } from "./stats";
 
-// npm run bench:ingest [events=50000] [runs=3] [clients=4]
+// npm run bench:ingest [events=50000] [runs=3] [clients=4] [port=3201]
 // (a) raw COPY of equivalent rows into system_logs vs (b) the SDK sending the same number of events
 // over HTTP, batches of 500, from `clients` application instances at once, to `next start` with
-// classification on; same database, same run.
+// classification on, and (c) the same events sent by OpenTelemetry's SDK and -proto exporters
+// (OTLP/HTTP, protobuf, batches of 500, bench/ingest-otlp.ts); same database, same run.
 const N = Number(process.argv[2] ?? 50_000);
 const RUNS = Number(process.argv[3] ?? 3);
 const CLIENTS = Number(process.argv[4] ?? 4);
-const PORT = 3201;
+const PORT = Number(process.argv[5] ?? 3201);
 
 const COPY_COLUMNS = ["event_id", "occurred_at", "type", "severity", "name", "message", "component", "subject_pseudonym", "session_id", "classification", "categories", "purpose", "gen_ai_provider_name", "gen_ai_request_model", "gen_ai_usage_input_tokens", "gen_ai_usage_output_tokens", "gen_ai_latency_ms", "http_request_method", "http_route", "http_response_status_code", "http_duration_ms", "error_type", "payload"];
 
@@ -93,13 +95,14 @@ async function main() {
 
   const server = spawn(process.execPath, [require.resolve("tsx/cli"), "--conditions=react-server", "scripts/start.ts"], {
     stdio: ["ignore", "inherit", "inherit"],
-    env: childEnv({ PORT: String(PORT), HOSTNAME: "127.0.0.1", CLEARLOG_SKIP_SEED: "1", CLEARLOG_INGEST_RATE_PER_SECOND: "0", NEXT_TELEMETRY_DISABLED: "1" }),
+    env: childEnv({ PORT: String(PORT), HOSTNAME: "127.0.0.1", CLEARLOG_SKIP_SEED: "1", CLEARLOG_INGEST_RATE_PER_SECOND: "0", CLEARLOG_OTLP_GRPC_PORT: "off", NEXT_TELEMETRY_DISABLED: "1" }),
   });
   const base = `http://127.0.0.1:${PORT}`;
   try {
     await waitForHealth(base, server);
     const copy: number[] = [];
     const http: number[] = [];
+    const otlp: number[] = [];
     for (let run = 1; run <= RUNS; run++) {
       await pool.query("TRUNCATE system_logs, logging_sessions, subjects");
       copy.push(await timeCopy(target.url, benchEvents(N, run)));
@@ -108,14 +111,21 @@ async function main() {
       const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM system_logs");
       if (rows[0]!.n + result.rejected < N) throw new Error(`only ${rows[0]!.n} of ${N} events were stored`);
       http.push(result.ms);
-      console.log(`run ${run}: COPY ${Math.round((N / copy.at(-1)!) * 1000)} ev/s, HTTP+SDK ${Math.round((N / result.ms) * 1000)} ev/s`);
+      await pool.query("TRUNCATE system_logs, logging_sessions, subjects");
+      otlp.push(await timeOtlpProtobuf(base, key.secret, benchEvents(N, run + 200), CLIENTS));
+      const stored = (await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM system_logs")).rows[0]!.n;
+      if (stored < N) throw new Error(`OTLP: only ${stored} of ${N} events were stored`);
+      console.log(`run ${run}: COPY ${Math.round((N / copy.at(-1)!) * 1000)} ev/s, HTTP+SDK ${Math.round((N / result.ms) * 1000)} ev/s, OTLP protobuf ${Math.round((N / otlp.at(-1)!) * 1000)} ev/s`);
     }
     const copyRate = (N / median(copy)) * 1000;
     const httpRate = (N / median(http)) * 1000;
+    const otlpRate = (N / median(otlp)) * 1000;
     printTable([
       ["raw COPY into system_logs", `${Math.round(copyRate)} events/s`],
       [`HTTP ingest via SDK (${CLIENTS} clients, batches of 500, classification on)`, `${Math.round(httpRate)} events/s`],
+      [`OTLP/HTTP protobuf via the OpenTelemetry SDK (${CLIENTS} clients, batches of 500)`, `${Math.round(otlpRate)} events/s`],
       ["ratio (HTTP / COPY), medians", (httpRate / copyRate).toFixed(2)],
+      ["ratio (OTLP protobuf / COPY), medians", (otlpRate / copyRate).toFixed(2)],
       ["budget", "ratio ≥ 0.50"],
     ]);
   } finally {

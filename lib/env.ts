@@ -50,6 +50,14 @@ const schema = z.object({
   CLEARLOG_API_IP_RATE_PER_SECOND: z.coerce.number().min(0).default(100),
   CLEARLOG_API_IP_RATE_BURST: z.coerce.number().int().min(1).default(400),
   CLEARLOG_RULES_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
+  /** OTLP/gRPC intake port; `0` or `off` disables it. */
+  CLEARLOG_OTLP_GRPC_PORT: z
+    .string()
+    .trim()
+    .regex(/^(off|\d{1,5})$/i, "must be a port number, 0 or off")
+    .transform((v) => (v.toLowerCase() === "off" ? 0 : Number(v)))
+    .pipe(z.number().max(65535, "must be a port number, 0 or off"))
+    .default(4317),
   NEXT_PUBLIC_SUPABASE_URL: optionalUrl,
   NEXT_PUBLIC_SUPABASE_ANON_KEY: z.string().optional(),
 });

@@ -11,6 +11,7 @@ import { formatPercent } from "./chart-format";
 import { ClassificationChart } from "./classification-chart";
 import { ErrorRateChart } from "./error-rate-chart";
 import { EventVolumeChart } from "./event-volume-chart";
+import { IntakePanel } from "./intake-panel";
 import { StatCard } from "./stat-card";
 import { TopErrorsTable } from "./top-errors-table";
 
@@ -72,6 +73,7 @@ export function DashboardView({ data }: { data: Dashboard }) {
 
       <ApiLatencyPanel routes={data.routes} range={range} />
       <AiUsagePanel ai={data.ai} granularity={per} range={range} />
+      <IntakePanel rows={data.intake} range={range} />
 
       <Panel title="Events by classification" className="mt-6">
         {classified === 0 ? (

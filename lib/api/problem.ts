@@ -64,14 +64,14 @@ export function problemResponse(p: Problem, headers: HeadersInit = {}): Response
   return new Response(JSON.stringify(p), { status: p.status, headers: h });
 }
 
-/** Turns anything thrown by a route into its answer: SafeErrors by their code, anything else a logged 500. */
-export function errorToResponse(error: unknown, route: string): Response {
+/** Turns anything thrown by a route into its problem: SafeErrors by their code, anything else a logged 500. */
+export function errorToProblem(error: unknown, route: string): { problem: Problem; headers: Record<string, string> } {
   if (error instanceof SafeError) {
     const status = STATUS_OF[error.code];
     const headers: Record<string, string> = {};
     if (error.retryAfterSeconds !== undefined) headers["Retry-After"] = String(error.retryAfterSeconds);
-    return problemResponse(problem(status, error.message, { code: error.code, ...(error.field ? { field: error.field } : {}) }), headers);
+    return { problem: problem(status, error.message, { code: error.code, ...(error.field ? { field: error.field } : {}) }), headers };
   }
   logger().error({ component: "api", route, err: error }, "request failed");
-  return problemResponse(problem(500, "Internal error: nothing was stored; retry later", { code: "internal" }));
+  return { problem: problem(500, "Internal error: nothing was stored; retry later", { code: "internal" }), headers: {} };
 }

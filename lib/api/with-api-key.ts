@@ -4,11 +4,12 @@ import type { ApiKeyScope } from "../auth/api-key-scopes";
 import { authenticateApiKey, presentedApiKey, type ApiKeyPrincipal } from "../auth/api-keys";
 import { env } from "../env";
 import { SafeError } from "../errors";
+import { countIntakeRefusal, countRefusedRequest } from "../ingest/intake-refusals";
 import { truncateIp } from "../ingest/ip";
 import { mediaType, parseJson, readBody } from "./body";
 import { clientIp } from "./client-ip";
 import { CORS_HEADERS } from "./cors";
-import { errorToResponse } from "./problem";
+import { errorToProblem, problemResponse, type Problem } from "./problem";
 import { RateLimiter } from "./rate-limit";
 
 // The one way to build a public API route (app/api/v1/**):
@@ -56,30 +57,48 @@ function withCors(response: Response): Response {
 
 type SegmentContext<P> = { params: Promise<P> };
 
+/**
+ * The checks every public door makes before its work, in order: the per-IP limit (before anything is
+ * looked up), the API key presented in `headers` (Bearer or x-api-key) and its scope, the per-key
+ * limit. Shared by the HTTP routes and the OTLP/gRPC server (lib/otlp/grpc-server.ts). Throws SafeErrors.
+ */
+export async function admitApiKey(headers: Headers, network: string | null, scope: ApiKeyScope | null): Promise<ApiKeyPrincipal> {
+  const ipDecision = perIp.take(network ?? "unknown");
+  if (!ipDecision.ok) {
+    recordRefusal({ action: "api.request", resourceType: "api", reason: "ip_rate_limited", source: `net:${network ?? "unknown"}` });
+    const rate = env().CLEARLOG_API_IP_RATE_PER_SECOND;
+    throw new SafeError(`Rate limit of ${rate} requests per second from this network exceeded; retry after ${ipDecision.retryAfterSeconds} s`, "throttled", {
+      retryAfterSeconds: ipDecision.retryAfterSeconds,
+    });
+  }
+  const key = await authenticateApiKey(presentedApiKey(headers), scope);
+  const keyDecision = perKey.take(key.keyId);
+  if (!keyDecision.ok) {
+    if (scope === "ingest") countIntakeRefusal(key.keyId, "rate_limited", { requests: 1 });
+    const rate = env().CLEARLOG_INGEST_RATE_PER_SECOND;
+    throw new SafeError(`Rate limit of ${rate} requests per second for this API key exceeded; retry after ${keyDecision.retryAfterSeconds} s`, "throttled", {
+      retryAfterSeconds: keyDecision.retryAfterSeconds,
+    });
+  }
+  return key;
+}
+
+export interface ApiRouteOptions {
+  /** Renders a refusal for this route instead of the RFC 9457 problem (e.g. OTLP's protobuf Status). */
+  renderError?: (problem: Problem, request: Request, headers: Record<string, string>) => Response | null;
+}
+
 export function withApiKey<P extends Record<string, string> = Record<string, string>>(
   scope: ApiKeyScope | null,
   handler: (ctx: ApiContext<P>) => Promise<Response>,
+  options: ApiRouteOptions = {},
 ): (request: Request, segment?: SegmentContext<P>) => Promise<Response> {
   return async (request, segment) => {
     const route = new URL(request.url).pathname;
+    let key: ApiKeyPrincipal | undefined;
     try {
       const network = truncateIp(clientIp(request.headers));
-      const ipDecision = perIp.take(network ?? "unknown");
-      if (!ipDecision.ok) {
-        recordRefusal({ action: "api.request", resourceType: "api", reason: "ip_rate_limited", source: `net:${network ?? "unknown"}` });
-        const rate = env().CLEARLOG_API_IP_RATE_PER_SECOND;
-        throw new SafeError(`Rate limit of ${rate} requests per second from this network exceeded; retry after ${ipDecision.retryAfterSeconds} s`, "throttled", {
-          retryAfterSeconds: ipDecision.retryAfterSeconds,
-        });
-      }
-      const key = await authenticateApiKey(presentedApiKey(request.headers), scope);
-      const keyDecision = perKey.take(key.keyId);
-      if (!keyDecision.ok) {
-        const rate = env().CLEARLOG_INGEST_RATE_PER_SECOND;
-        throw new SafeError(`Rate limit of ${rate} requests per second for this API key exceeded; retry after ${keyDecision.retryAfterSeconds} s`, "throttled", {
-          retryAfterSeconds: keyDecision.retryAfterSeconds,
-        });
-      }
+      key = await admitApiKey(request.headers, network, scope);
       let read: Promise<Uint8Array> | undefined;
       const bytes = (limit: BodyLimit = batchLimit()) => (read ??= readBody(request, limit.bytes, limit.message));
       const ctx: ApiContext<P> = {
@@ -98,7 +117,9 @@ export function withApiKey<P extends Record<string, string> = Record<string, str
       };
       return withCors(await handler(ctx));
     } catch (error) {
-      return withCors(errorToResponse(error, route));
+      if (key && scope === "ingest") countRefusedRequest(key.keyId, error);
+      const { problem, headers } = errorToProblem(error, route);
+      return withCors(options.renderError?.(problem, request, headers) ?? problemResponse(problem, headers));
     }
   };
 }

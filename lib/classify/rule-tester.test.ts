@@ -101,9 +101,11 @@ describe("runTester", () => {
     expect(test({ type: "system" })).toEqual({ kind: "invalid", error: "The event's name is required for system events (or send action)." });
   });
 
-  it("notes what ingestion would refuse: an old or future timestamp", () => {
+  it("notes what ingestion would do with an old or future timestamp", () => {
     expect(ok(test({ type: "system", name: "old", timestamp: "2026-09-01T00:00:00Z" })).notes).toContain("Ingestion would refuse this event: its timestamp is more than 30 days old.");
-    expect(ok(test({ type: "system", name: "late", timestamp: "2026-11-28T00:00:00Z" })).notes).toContain("Ingestion would refuse this event: its timestamp is in the future.");
+    expect(ok(test({ type: "system", name: "late", timestamp: "2026-11-28T00:00:00Z" })).notes).toContain(
+      "Its timestamp is more than 5 minutes ahead: ingestion would store the event at the time it is received and keep the time sent in payload.intake.",
+    );
   });
 });
 

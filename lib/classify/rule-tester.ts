@@ -86,7 +86,9 @@ export function runTester(sample: string, rules: readonly CompiledRule[], option
 
   const ts = parsed.data.timestamp.getTime();
   if (ts < options.now.getTime() - options.maxAgeDays * 86_400_000) notes.push(`Ingestion would refuse this event: its timestamp is more than ${options.maxAgeDays} days old.`);
-  if (ts > options.now.getTime() + FUTURE_TOLERANCE_MS) notes.push("Ingestion would refuse this event: its timestamp is in the future.");
+  if (ts > options.now.getTime() + FUTURE_TOLERANCE_MS) {
+    notes.push("Its timestamp is more than 5 minutes ahead: ingestion would store the event at the time it is received and keep the time sent in payload.intake.");
+  }
   if (parsed.data.subject) notes.push("Consent is not applied here: at ingest, what the subject consented to decides whether the event is kept for its purpose.");
 
   const storable = toStorable(parsed.data);

@@ -1,6 +1,7 @@
 import "server-only";
 import { env } from "../env";
 import { SafeError } from "../errors";
+import { IntakeRefusedError } from "./intake-refusals";
 
 /** The events of a `{ "events": [...] }` body, within the batch's count and per-event size limits. */
 export function acceptEventBatch(body: unknown): unknown[] {
@@ -11,12 +12,12 @@ export function acceptEventBatch(body: unknown): unknown[] {
   const { CLEARLOG_INGEST_MAX_EVENTS: maxEvents, CLEARLOG_INGEST_MAX_EVENT_BYTES: maxEventBytes } = env();
   if (events.length === 0) throw new SafeError("`events` is empty: send at least one event", "invalid", { field: "events" });
   if (events.length > maxEvents) {
-    throw new SafeError(`Batch has ${events.length} events; the limit is ${maxEvents} per batch (CLEARLOG_INGEST_MAX_EVENTS)`, "too_large", { field: "events" });
+    throw new IntakeRefusedError(`Batch has ${events.length} events; the limit is ${maxEvents} per batch (CLEARLOG_INGEST_MAX_EVENTS)`, "too_large", events.length, { field: "events" });
   }
   events.forEach((event, i) => {
     const size = Buffer.byteLength(JSON.stringify(event) ?? "");
     if (size > maxEventBytes) {
-      throw new SafeError(`events[${i}] is ${size} bytes; the limit is ${maxEventBytes} bytes per event (CLEARLOG_INGEST_MAX_EVENT_BYTES)`, "too_large", { field: `events[${i}]` });
+      throw new IntakeRefusedError(`events[${i}] is ${size} bytes; the limit is ${maxEventBytes} bytes per event (CLEARLOG_INGEST_MAX_EVENT_BYTES)`, "too_large", events.length, { field: `events[${i}]` });
     }
   });
   return events;

@@ -153,8 +153,6 @@ describe("POST /api/v1/events refuses bad requests and stores nothing of them", 
       [good({ type: "telemetry" }), "events[0].type", /must be one of user_action, ai_interaction/],
       [good({ timestamp: "1970-01-01T00:00:00Z" }), "events[0].timestamp", /more than 30 days old/],
       [good({ timestamp: 0 }), "events[0].timestamp", /more than 30 days old/],
-      [good({ timestamp: "2999-01-01T00:00:00Z" }), "events[0].timestamp", /in the future/],
-      [good({ timestamp: Date.now() + 3_600_000 }), "events[0].timestamp", /in the future/],
       [good({ timestamp: "yesterday" }), "events[0].timestamp", /ISO 8601 date-time/],
       [good({ id: "has spaces in it" }), "events[0].id", /letters, digits/],
     ];

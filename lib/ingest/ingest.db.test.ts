@@ -122,7 +122,6 @@ describe("ingestEvents", () => {
     const bad = [
       { id: id(), type: "telemetry", timestamp: now(), name: "x" },
       { id: id(), type: "system", timestamp: "yesterday", name: "x" },
-      { id: id(), type: "system", timestamp: Date.now() + 86_400_000, name: "x" },
       { id: id(), type: "system", timestamp: "1999-01-01T00:00:00Z", name: "x" },
       { id: id(), type: "ai_interaction", timestamp: now() },
       { id: id(), type: "api_request", timestamp: now(), http: { method: "GET", route: "/", status: "200" } },
@@ -139,14 +138,13 @@ describe("ingestEvents", () => {
       "events[1].type",
       "events[2].timestamp",
       "events[3].timestamp",
-      "events[4].timestamp",
-      "events[5].ai",
-      "events[6].http.status",
-      "events[7].id",
-      "events[8]",
+      "events[4].ai",
+      "events[5].http.status",
+      "events[6].id",
+      "events[7]",
+      "events[8].timestamp",
       "events[9].timestamp",
-      "events[10].timestamp",
-      "events[11].id",
+      "events[10].id",
     ]);
     for (const r of result.results.slice(1)) if (r.status === "rejected") expect(r.reason.length).toBeGreaterThan(5);
     const { rows } = await database().pool.query("SELECT count(*)::int AS n FROM system_logs WHERE event_id = ANY($1)", [bad.map((b) => (b as { id?: string }).id ?? "")]);

@@ -19,6 +19,7 @@ import { rememberSubjects, unknownSubjects } from "./known-subjects";
 import { trackSessions } from "./session-tracker";
 import { toEventRow, type EventRow } from "./event-row";
 import { insertEvents, type SessionRow } from "./store";
+import { countIntakeRefusal } from "./intake-refusals";
 
 // The ingestion pipeline, shared by the events API and the OTLP intake: validate each event, classify
 // and redact it, replace the subject by its pseudonym, and store the batch in one transaction.
@@ -31,7 +32,10 @@ export interface IngestContext {
   now?: Date;
 }
 
-const FUTURE_TOLERANCE_MS = 5 * 60_000;
+/** How far ahead of the server's clock a timestamp may be; beyond, it is clamped to the receipt time and flagged. */
+export const FUTURE_TOLERANCE_MS = 5 * 60_000;
+/** How far back a clamped event is looked for when it is sent again (its stored time was the first receipt time). */
+const CLAMPED_RETRY_WINDOW_MS = 24 * 3_600_000;
 
 function firstIssue(error: z.ZodError, index: number): { field: string; reason: string } {
   const issue = error.issues[0]!;
@@ -50,6 +54,23 @@ function markSanitized(event: StorableEvent, sanitized: Sanitized[]): StorableEv
   return { ...event, payload: { ...event.payload, _clearlog: { sanitized } } };
 }
 
+/**
+ * Clamped events sent again: their first copy was stored at its own receipt time, so the usual
+ * (id, timestamp) key cannot find it; look for the same id and client time among recent rows.
+ */
+async function clampedRetries(clamped: { index: number; event: StorableEvent; sentAt?: string }[], now: Date): Promise<Map<number, EventResult>> {
+  const out = new Map<number, EventResult>();
+  if (clamped.length === 0) return out;
+  const { rows } = await database().pool.query<{ event_id: string; sent_at: string }>(
+    `SELECT event_id, payload #>> '{intake,client_timestamp}' AS sent_at FROM system_logs
+      WHERE event_id = ANY($1::text[]) AND occurred_at >= $2 AND occurred_at <= $3 AND payload ? 'intake'`,
+    [clamped.map((c) => c.event.eventId), new Date(now.getTime() - CLAMPED_RETRY_WINDOW_MS), now],
+  );
+  const stored = new Set(rows.map((r) => `${r.event_id}|${r.sent_at}`));
+  for (const c of clamped) if (stored.has(`${c.event.eventId}|${c.sentAt}`)) out.set(c.index, { id: c.event.eventId, status: "duplicate" });
+  return out;
+}
+
 export async function ingestEvents(raw: readonly unknown[], ctx: IngestContext): Promise<BatchResponse> {
   const now = ctx.now ?? new Date();
   const oldest = now.getTime() - env().CLEARLOG_INGEST_MAX_AGE_DAYS * 86_400_000;
@@ -58,8 +79,9 @@ export async function ingestEvents(raw: readonly unknown[], ctx: IngestContext):
   const hash = hashToken(hashKey);
 
   const results: EventResult[] = new Array(raw.length);
-  let toStore: { index: number; event: StorableEvent; classification: Classification; categories: string[]; trainingExcluded: boolean }[] = [];
+  let toStore: { index: number; event: StorableEvent; classification: Classification; categories: string[]; trainingExcluded: boolean; sentAt?: string }[] = [];
   const seen = new Set<string>();
+  const refused = { too_old: 0, invalid: 0 };
 
   raw.forEach((item, index) => {
     const cleaned = cleanEvent(item, `events[${index}]`);
@@ -69,15 +91,20 @@ export async function ingestEvents(raw: readonly unknown[], ctx: IngestContext):
     }
     const parsed = wireEventSchema.safeParse(cleaned.value);
     if (!parsed.success) {
+      refused.invalid++;
       results[index] = { id: idOf(item), status: "rejected", ...firstIssue(parsed.error, index) };
       return;
     }
     const ts = parsed.data.timestamp.getTime();
-    if (ts < oldest || ts > now.getTime() + FUTURE_TOLERANCE_MS) {
-      const reason = ts < oldest ? `is more than ${env().CLEARLOG_INGEST_MAX_AGE_DAYS} days old` : "is in the future";
-      results[index] = { id: parsed.data.id, status: "rejected", field: `events[${index}].timestamp`, reason };
+    if (ts < oldest) {
+      refused.too_old++;
+      results[index] = { id: parsed.data.id, status: "rejected", field: `events[${index}].timestamp`, reason: `is more than ${env().CLEARLOG_INGEST_MAX_AGE_DAYS} days old (CLEARLOG_INGEST_MAX_AGE_DAYS)` };
       return;
     }
+    // A clock running ahead must not lose the event: it is stored at the time it was received, and
+    // the time the client sent is kept on it (payload.intake), visible and searchable.
+    const sentAt = ts > now.getTime() + FUTURE_TOLERANCE_MS ? parsed.data.timestamp.toISOString() : undefined;
+    if (sentAt) parsed.data.timestamp = now;
     const key = `${parsed.data.id}|${ts}`;
     if (seen.has(key)) {
       results[index] = { id: parsed.data.id, status: "duplicate" };
@@ -89,8 +116,12 @@ export async function ingestEvents(raw: readonly unknown[], ctx: IngestContext):
       return;
     }
     seen.add(key);
-    toStore.push({ index, event: withFingerprint(markSanitized(outcome.event, cleaned.sanitized)), classification: outcome.classification, categories: outcome.categories, trainingExcluded: false });
+    const event = withFingerprint(markSanitized(outcome.event, cleaned.sanitized));
+    if (sentAt) event.payload = { ...event.payload, intake: { clamped: "clock_ahead", client_timestamp: sentAt } };
+    toStore.push({ index, event, classification: outcome.classification, categories: outcome.categories, trainingExcluded: false, sentAt });
   });
+  countIntakeRefusal(ctx.apiKeyId, "invalid", { records: refused.invalid });
+  countIntakeRefusal(ctx.apiKeyId, "too_old", { records: refused.too_old });
 
   const pseudonymCache = new Map<string, string>();
   const pseudonymOf = (subject: string) => {
@@ -99,6 +130,8 @@ export async function ingestEvents(raw: readonly unknown[], ctx: IngestContext):
     return p;
   };
   const decided = await applyConsent(toStore, pseudonymOf);
+  countIntakeRefusal(ctx.apiKeyId, "invalid", { records: [...decided.values()].filter((r) => r.status === "rejected").length });
+  for (const [index, result] of await clampedRetries(toStore.filter((c) => c.sentAt && !decided.has(c.index)), now)) decided.set(index, result);
   for (const [index, result] of decided) results[index] = result;
   toStore = toStore.filter((c) => !decided.has(c.index));
 

@@ -93,7 +93,7 @@ describe("OTLP traces intake", () => {
     job.recordException({ name: "RenderError", message: "template missing", stack: "RenderError: template missing\n    at render (/srv/app/render.js:10:5)" });
     job.setStatus({ code: SpanStatusCode.ERROR, message: "render failed" });
     job.end(end);
-    await provider.forceFlush(); // the exporter's default encoding is JSON: anything else would get a 415 and store nothing
+    await provider.forceFlush(); // this exporter's encoding is JSON (the -proto exporters: lib/otlp/otlp-exporters.db.test.ts)
 
     const traceId = chat.spanContext().traceId;
     expect(new Set(spans().map((s) => s.spanContext().traceId)).size).toBe(3); // three root spans, three traces
@@ -137,11 +137,11 @@ describe("OTLP traces intake", () => {
     expect(await traceRows(span.spanContext().traceId)).toEqual([]);
   });
 
-  it("answers 415 for protobuf, naming http/json, and 400 for a body that is not an OTLP request", async () => {
+  it("answers 415 for a body that is neither JSON nor protobuf, and 400 for a body that is not an OTLP request", async () => {
     const post = (url: string, type: string, body: string) => fetch(url, { method: "POST", headers: { Authorization: `Bearer ${key}`, "Content-Type": type }, body });
-    const proto = await post(tracesUrl(), "application/x-protobuf", "\n\u0000");
-    expect(proto.status).toBe(415);
-    expect((await proto.json()).error).toMatch(/protobuf is not supported.*http\/json/);
+    const text = await post(tracesUrl(), "text/plain", "{}");
+    expect(text.status).toBe(415);
+    expect((await text.json()).error).toMatch(/application\/x-protobuf or application\/json.*received text\/plain/);
     const wrong = await post(logsUrl(), "application/json", JSON.stringify({ resourceSpans: [] }));
     expect(wrong.status).toBe(400);
     expect((await wrong.json()).error).toContain("/api/v1/otlp/v1/traces");

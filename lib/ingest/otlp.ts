@@ -70,6 +70,30 @@ function traceAttrs(raw: Obj, ctx: Scope): Obj {
   return compact({ trace_id: id("traceId", 16), span_id: id("spanId", 8), parent_span_id: id("parentSpanId", 8), "otel.scope.name": ctx.scopeName });
 }
 
+/**
+ * A log record's identity: its content in decoded form (times, severity, body, attributes, ids, scope),
+ * so the same record digests alike whichever encoding carried it (JSON encoders write int64 as
+ * numbers or strings; protobuf has no such choice) and whatever counters an encoder adds.
+ */
+function logDigest(record: Obj, ctx: Scope): string {
+  const scope = isObj(ctx.scope) ? { name: str(ctx.scope.name), version: str(ctx.scope.version), attributes: attributes(ctx.scope.attributes) } : undefined;
+  return digest(
+    stableJson({
+      resource: ctx.resource,
+      scope,
+      time: nanos(record.timeUnixNano)?.toString(),
+      observed: nanos(record.observedTimeUnixNano)?.toString(),
+      severity: int(record.severityNumber) ?? str(record.severityNumber),
+      severityText: str(record.severityText),
+      body: anyValue(record.body),
+      attributes: attributes(record.attributes),
+      eventName: str(record.eventName),
+      traceId: hexId(record.traceId, 16),
+      spanId: hexId(record.spanId, 8),
+    }),
+  );
+}
+
 function mapLogRecord(record: unknown, ctx: Scope): unknown[] {
   if (!isObj(record)) return [standIn(record)];
   const attrs = attributes(record.attributes);
@@ -90,7 +114,7 @@ function mapLogRecord(record: unknown, ctx: Scope): unknown[] {
 
   const isError = severity === "error" || severity === "fatal" || exception.name !== undefined || exception.message !== undefined;
   const event: Partial<WireEvent> = {
-    id: `otlp-log-${digest(stableJson({ resource: ctx.resource, scope: ctx.scope, record }))}`,
+    id: `otlp-log-${logDigest(record, ctx)}`,
     timestamp: time === undefined ? undefined : nanosToMs(time),
     severity,
     subject: base.subject,

@@ -3,11 +3,13 @@ import { deleteExpiredSessions } from "../auth/local-sessions";
 import { database } from "../db/client";
 import { ensureUpcomingPartitions } from "../db/partitions";
 import { deleteExpiredExports } from "../privacy/subject-export";
+import { deleteOldIntakeRefusals } from "../ingest/intake-refusals";
 
 export interface MaintenanceReport {
   partitionsCreated: number;
   sessionsDeleted: number;
   exportsDeleted: number;
+  intakeRefusalsDeleted: number;
 }
 
 /** Hourly upkeep (a scheduled job, lib/jobs/schedules.ts): a week of partitions ahead, expired sessions and archives gone. */
@@ -15,5 +17,6 @@ export async function runMaintenance(now = new Date()): Promise<MaintenanceRepor
   const partitionsCreated = await ensureUpcomingPartitions(database().pool, now);
   const sessionsDeleted = await deleteExpiredSessions();
   const exportsDeleted = await deleteExpiredExports(now);
-  return { partitionsCreated, sessionsDeleted, exportsDeleted };
+  const intakeRefusalsDeleted = await deleteOldIntakeRefusals();
+  return { partitionsCreated, sessionsDeleted, exportsDeleted, intakeRefusalsDeleted };
 }
