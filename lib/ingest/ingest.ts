@@ -2,6 +2,8 @@ import "server-only";
 import type { z } from "zod";
 import { classifyEvent } from "../classify/engine";
 import { activeRules } from "../classify/rule-cache";
+import { activePrices } from "../pricing/price-cache";
+import { costOf } from "../pricing/price-match";
 import { database } from "../db/client";
 import { env, secret } from "../env";
 import { hashToken } from "../privacy/anonymize";
@@ -14,6 +16,7 @@ import { toStorable, withFingerprint, type StorableEvent } from "./normalize";
 import { ensurePartitionsFor } from "./partition-cache";
 import { rememberSubjects, unknownSubjects } from "./known-subjects";
 import { trackSessions } from "./session-tracker";
+import { inheritTraceSubjects, recordTraceSubjects } from "./trace-subjects";
 import { toEventRow, type EventRow } from "./event-row";
 import { insertEvents, upsertSubjects, type SessionRow } from "./store";
 
@@ -44,12 +47,12 @@ function idOf(raw: unknown): string | null {
 export async function ingestEvents(raw: readonly unknown[], ctx: IngestContext): Promise<BatchResponse> {
   const now = ctx.now ?? new Date();
   const oldest = now.getTime() - env().CLEARLOG_INGEST_MAX_AGE_DAYS * 86_400_000;
-  const rules = await activeRules();
+  const [rules, prices] = await Promise.all([activeRules(), activePrices()]);
   const hashKey = secret();
   const hash = hashToken(hashKey);
 
   const results: EventResult[] = new Array(raw.length);
-  let toStore: { index: number; event: StorableEvent; classification: string; categories: string[]; trainingExcluded: boolean }[] = [];
+  let toStore: { index: number; event: StorableEvent; pseudonym: string | null; classification: string; categories: string[]; trainingExcluded: boolean }[] = [];
   const seen = new Set<string>();
 
   raw.forEach((item, index) => {
@@ -75,7 +78,12 @@ export async function ingestEvents(raw: readonly unknown[], ctx: IngestContext):
       return;
     }
     seen.add(key);
-    toStore.push({ index, event: withFingerprint(outcome.event), classification: outcome.classification, categories: outcome.categories, trainingExcluded: false });
+    const event = withFingerprint(outcome.event);
+    // the price table gives the cost when the client sent none
+    if (event.type === "ai_interaction" && event.genAi.costUsd === null) {
+      event.genAi.costUsd = costOf(prices, event.genAi.model, event.genAi.inputTokens, event.genAi.outputTokens) ?? null;
+    }
+    toStore.push({ index, event, pseudonym: null, classification: outcome.classification, categories: outcome.categories, trainingExcluded: false });
   });
 
   const pseudonymCache = new Map<string, string>();
@@ -84,7 +92,9 @@ export async function ingestEvents(raw: readonly unknown[], ctx: IngestContext):
     if (!p) pseudonymCache.set(subject, (p = pseudonymFor(subject, hashKey)));
     return p;
   };
-  const decided = await applyConsent(toStore, pseudonymOf);
+  for (const c of toStore) c.pseudonym = c.event.subject ? pseudonymOf(c.event.subject) : null;
+  await inheritTraceSubjects(toStore, now);
+  const decided = await applyConsent(toStore);
   for (const [index, result] of decided) results[index] = result;
   toStore = toStore.filter((c) => !decided.has(c.index));
 
@@ -92,8 +102,8 @@ export async function ingestEvents(raw: readonly unknown[], ctx: IngestContext):
     const pseudonyms = new Map<string, string>();
     for (const { event } of toStore) if (event.subject) pseudonyms.set(event.subject, pseudonymOf(event.subject));
     const ipPrefix = truncateIp(ctx.ip);
-    const rows: EventRow[] = toStore.map(({ event, classification, categories, trainingExcluded }) =>
-      toEventRow(event, { classification, categories, trainingExcluded, subjectPseudonym: event.subject ? pseudonyms.get(event.subject)! : null, apiKeyId: ctx.apiKeyId }),
+    const rows: EventRow[] = toStore.map(({ event, pseudonym, classification, categories, trainingExcluded }) =>
+      toEventRow(event, { classification, categories, trainingExcluded, subjectPseudonym: pseudonym, apiKeyId: ctx.apiKeyId }),
     );
 
     const { pool } = database();
@@ -104,8 +114,9 @@ export async function ingestEvents(raw: readonly unknown[], ctx: IngestContext):
       const newSubjects = unknownSubjects([...pseudonyms].map(([externalId, pseudonym]) => ({ externalId, pseudonym })));
       await upsertSubjects(client, newSubjects);
       const inserted = await insertEvents(client, rows);
+      await recordTraceSubjects(client, toStore, now);
       const sessions = new Map<string, SessionRow>();
-      for (const { event } of toStore) {
+      for (const { event, pseudonym } of toStore) {
         if (!event.sessionId || !inserted.has(`${event.eventId}|${event.occurredAt.getTime()}`)) continue;
         const at = event.occurredAt.toISOString();
         const s = sessions.get(event.sessionId);
@@ -113,7 +124,7 @@ export async function ingestEvents(raw: readonly unknown[], ctx: IngestContext):
         if (!s) {
           sessions.set(event.sessionId, {
             session_key: event.sessionId,
-            subject_pseudonym: event.subject ? pseudonyms.get(event.subject)! : null,
+            subject_pseudonym: pseudonym,
             first_seen_at: at,
             last_seen_at: at,
             ended_at: ended,
@@ -126,7 +137,7 @@ export async function ingestEvents(raw: readonly unknown[], ctx: IngestContext):
           if (at < s.first_seen_at) s.first_seen_at = at;
           if (at > s.last_seen_at) s.last_seen_at = at;
           if (ended) s.ended_at = ended;
-          s.subject_pseudonym ??= event.subject ? pseudonyms.get(event.subject)! : null;
+          s.subject_pseudonym ??= pseudonym;
         }
       }
       await client.query("COMMIT");

@@ -1,5 +1,6 @@
 import type { EventType, HttpFields, Severity, WireEvent } from "../sdk/wire";
-import { genAiFields, isGenAiSpan, type SpanEvent } from "./otlp-genai";
+import { aiOfSpan, subjectHints } from "./otlp-ai";
+import type { SpanEvent } from "./otlp-genai";
 import { anyValue, attributes, digest, durationMs, hexId, int, isErrorStatus, isObj, label, nanos, nanosToMs, severityOf, spanKind, stableJson, str, take, type Obj } from "./otlp-values";
 
 // OpenTelemetry intake (OTLP/HTTP, JSON encoding): ExportLogsServiceRequest and
@@ -46,13 +47,21 @@ function compact<T extends object>(o: T): T {
 /** Fields every event takes from its attributes and resource; removes what it uses from `attrs`. */
 function common(attrs: Obj, ctx: Scope) {
   const resource = { ...ctx.resource };
-  const subject = str(take(attrs, "user.id", "enduser.id")) ?? str(take(resource, "user.id", "enduser.id"));
-  const sessionId = str(take(attrs, "session.id")) ?? str(take(resource, "session.id"));
+  // every one is taken out, so none stays in clear as an attribute; the record's own id wins
+  const hints = subjectHints(attrs);
+  const ownSubject = str(take(attrs, "user.id", "enduser.id"));
+  const resourceSubject = str(take(resource, "user.id", "enduser.id"));
+  const ownSession = str(take(attrs, "session.id"));
+  const resourceSession = str(take(resource, "session.id"));
+  const subject = ownSubject ?? hints.subject;
+  const sessionId = ownSession ?? hints.sessionId ?? resourceSession;
   const component = str(take(attrs, "clearlog.component")) ?? str(take(resource, "service.name")) ?? ctx.scopeName;
   take(resource, "service.name");
   for (const key of Object.keys(resource)) if (key.startsWith("telemetry.sdk.")) delete resource[key];
   return {
+    /** the record's own subject; `resourceSubject` applies when nothing more specific names one */
     subject,
+    resourceSubject,
     sessionId,
     component: label(component, 128),
     userAgent: label(str(take(attrs, "user_agent.original", "http.user_agent")), 512),
@@ -90,7 +99,7 @@ function mapLogRecord(record: unknown, ctx: Scope): unknown[] {
     id: `otlp-log-${digest(stableJson({ resource: ctx.resource, scope: ctx.scope, record }))}`,
     timestamp: time === undefined ? undefined : nanosToMs(time),
     severity,
-    subject: base.subject,
+    subject: base.subject ?? base.resourceSubject,
     sessionId: base.sessionId,
     component: base.component,
     userAgent: base.userAgent,
@@ -154,16 +163,17 @@ function mapSpan(span: unknown, ctx: Scope): unknown[] {
   const exception = failed ? [...events].reverse().find((e) => e.name === "exception") : undefined;
   if (exception) used.add(exception);
 
+  const found = aiOfSpan(attrs, events, duration, used);
+  const ai = found?.kind === "ai" ? found.ai : undefined;
   const shared = compact({
-    subject: base.subject,
+    subject: base.subject ?? (found?.kind === "ai" ? found.user : undefined) ?? base.resourceSubject,
     sessionId: base.sessionId,
     component: base.component,
     userAgent: base.userAgent,
     purpose: base.purpose,
   });
   let typed: { type: EventType; name?: string; ai?: WireEvent["ai"]; http?: HttpFields; message?: string };
-  const ai = isGenAiSpan(attrs, events) ? genAiFields(attrs, events, duration, used) : undefined;
-  const http = ai ? undefined : httpFields(attrs, duration);
+  const http = found ? undefined : httpFields(attrs, duration);
   if (ai) typed = { type: "ai_interaction", name: label(spanName, 256), ai };
   else if (http) typed = { type: "api_request", http }; // named "METHOD route" by the pipeline
   else typed = { type: "system", name: label(spanName ?? "span", 256), message: statusMessage };

@@ -4,6 +4,7 @@ import { deleteExpiredSessions } from "../auth/local-sessions";
 import { deleteExpiredExports } from "../privacy/subject-export";
 import { database } from "../db/client";
 import { ensureUpcomingPartitions } from "../db/partitions";
+import { deleteExpiredTraceSubjects } from "../ingest/trace-subjects";
 
 const HOUR = 3_600_000;
 
@@ -14,6 +15,7 @@ export function startMaintenance(): void {
       await ensureUpcomingPartitions(database().pool);
       await deleteExpiredSessions();
       await deleteExpiredExports();
+      await deleteExpiredTraceSubjects();
     } catch (error) {
       logger().error({ component: "maintenance", err: error }, "maintenance failed");
     }
