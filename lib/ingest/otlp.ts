@@ -10,7 +10,9 @@ import { anyValue, attributes, digest, durationMs, hexId, int, isErrorStatus, is
 //
 // Common to both signals:
 //   clearlog.component, else resource service.name, else the scope name → component
-//   user.id / enduser.id (record, else resource) → subject (pseudonymized, never kept as an attribute)
+//   user.id / enduser.id, else an instrumentation's own user key (AI SDK metadata.userId, OpenLLMetry
+//   association properties, OpenAI's `user` recorded by OpenInference or OpenLLMetry), else the resource's
+//   user.id / enduser.id → subject (pseudonymized, never kept as an attribute; see lib/ingest/otlp-ai.ts)
 //   session.id → sessionId; user_agent.original / http.user_agent → userAgent
 //   clearlog.purpose → purpose; clearlog.type (logs only: user_action | system) → type
 //   traceId / spanId / parentSpanId (hex) → attributes trace_id / span_id / parent_span_id
@@ -18,7 +20,9 @@ import { anyValue, attributes, digest, durationMs, hexId, int, isErrorStatus, is
 // Log records: id `otlp-log-` + sha256 of the whole record with its resource and scope (a re-sent export
 //   maps to the same ids). type `error` when severity ≥ 17 (ERROR, FATAL) or exception.* attributes are
 //   present, else `system` named by eventName / event.name, else the scope (logger) name, else "log".
-// Spans: id `otlp-<traceId>-<spanId>`. GenAI spans with a model → ai_interaction; spans with an HTTP
+// Spans: id `otlp-<traceId>-<spanId>`. LLM calls (AI SDK inner spans, OpenInference LLM/EMBEDDING spans,
+//   GenAI spans with a model: lib/ingest/otlp-ai.ts) → ai_interaction; the AI SDK's outer span → system,
+//   without its prompt and response; spans with an HTTP
 //   method, route (or url.path) and status code → api_request; any other → system named by the span.
 //   A span with status ERROR and an `exception` event also gives an error event `otlp-<traceId>-<spanId>-error`.
 // Shapes that cannot be read go through as they are, so the pipeline rejects them naming the field.
