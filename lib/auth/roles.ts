@@ -24,6 +24,7 @@ export const CONSOLE_SECTIONS: readonly ConsoleSection[] = [
   { href: "/admin/consent", label: "Consent", roles: ["admin"] },
   { href: "/admin/rules", label: "Classification rules", roles: ["admin"] },
   { href: "/admin/retention", label: "Retention", roles: ["admin"] },
+  { href: "/admin/prices", label: "Model prices", roles: ["admin"] },
   { href: "/admin/training", label: "Training data", roles: ["admin", "data_scientist"] },
   { href: "/admin/models", label: "Models", roles: ["admin", "data_scientist"] },
   { href: "/admin/api-keys", label: "API keys", roles: ["admin"] },
