@@ -2,6 +2,7 @@ import { findCards, findEmails, findIbans, findIps, findPhones, findSsns, resolv
 import type { Detector, DetectorMatch, DetectorName } from "./detector-types";
 import { findAuthorizationCredentials, findJwts, findLabelledSecrets, findPrivateKeys, findProviderKeys, mayContainSecret } from "./secret-patterns";
 import { isSensitiveFieldName } from "./sensitive-names";
+import { findUnlabelledSecrets } from "./unlabelled-secrets";
 
 // The built-in detectors used by classification at ingest (see docs/ingestion.md and
 // lib/classify/engine.ts). Pure and synchronous: safe in the browser, the edge and tests.
@@ -24,6 +25,7 @@ const SPECS: Record<DetectorName, Spec> = {
   private_key: { marker: "[PRIVATE_KEY]", category: "system.credentials", level: "restricted", secret: true, find: findPrivateKeys },
   provider_api_key: { marker: "[API_KEY]", category: "system.credentials", level: "restricted", secret: true, find: findProviderKeys },
   labelled_secret: { marker: "[SECRET]", category: "system.credentials", level: "restricted", secret: true, find: findLabelledSecrets },
+  unlabelled_secret: { marker: "[SECRET]", category: "system.credentials", level: "restricted", secret: true, find: findUnlabelledSecrets },
 };
 
 export const DETECTORS: Readonly<Record<DetectorName, Detector>> = Object.fromEntries(
@@ -40,6 +42,7 @@ const PRIORITY: readonly DetectorName[] = [
   "provider_api_key",
   "bearer_token",
   "labelled_secret",
+  "unlabelled_secret",
   "payment_card",
   "us_ssn",
   "iban",
@@ -77,6 +80,7 @@ class Possible {
 
   for(name: DetectorName): boolean {
     if (name === "labelled_secret") return this.text.includes("=") || this.text.includes(":");
+    if (name === "unlabelled_secret") return this.text.length >= 32;
     if (SPECS[name].secret) return (this.secret ??= mayContainSecret(this.text));
     switch (name) {
       case "email":

@@ -2,7 +2,7 @@
 // OpenTelemetry GenAI attribute `gen_ai.provider.name` (openai, azure.ai.openai, anthropic, aws.bedrock,
 // gcp.gemini, gcp.vertex_ai, mistral_ai, x_ai, …). The Vercel AI SDK sends `openai.chat` or
 // `openai.responses`, OpenInference `openai` in llm.system / llm.provider, older SDKs `OpenAI` or
-// `azure.openai`. An unknown name is kept, lower-cased, without an AI SDK suffix (`ollama.chat` → `ollama`).
+// `azure.openai`. An unknown name is kept as sent, without an AI SDK suffix (`ollama.chat` → `ollama`).
 const ALIASES: Record<string, string> = {
   openai: "openai",
   "azure.ai.openai": "azure.ai.openai",
@@ -53,6 +53,10 @@ export function canonicalProvider(raw: string | undefined | null): string | unde
   const base = name.replace(API_SUFFIX, "");
   if (ALIASES[base]) return ALIASES[base];
   // `google.vertex.chat` → google.vertex; `azure-openai.responses` → azure-openai
-  const first = base.split(".")[0]!;
-  return ALIASES[base.split(".").slice(0, 2).join(".")] ?? ALIASES[first] ?? base.slice(0, 100);
+  const known = ALIASES[base.split(".").slice(0, 2).join(".")] ?? ALIASES[base.split(".")[0]!];
+  if (known) return known;
+  // unknown: kept as sent (it may even be a pasted secret the credential scan must still see),
+  // only an AI SDK suffix on a plain lower-case id goes
+  const raw0 = raw.trim();
+  return (/^[a-z][a-z0-9_-]*\.[a-z-]+$/.test(raw0) ? raw0.replace(API_SUFFIX, "") : raw0).slice(0, 100);
 }
