@@ -11,7 +11,7 @@ import type { StorableEvent } from "./normalize";
 //   - across exports, through `trace_subjects`, for TRACE_WINDOW_MS after the trace was last seen:
 //     a later span without a user id takes the trace's pseudonym and session; spans stored before the
 //     user id arrived are linked when it does (their time range is kept in the same row).
-// A table rather than process memory, because several server processes share nothing else. Consent
+// An expired row counts as absent (the next span starts the trace afresh). A table rather than process memory, because several server processes share nothing else. Consent
 // applies to every span as if it had carried the id itself (lib/ingest/consent-policy.ts): linking
 // later is done only for the purposes the subject consented to. Erasure deletes the rows of a
 // pseudonym (lib/privacy/subject-data.ts); the hourly maintenance drops expired ones.
@@ -136,11 +136,15 @@ export async function recordTraceSubjects(client: PoolClient, stored: readonly C
        FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[]) AS u(trace_id, pseudonym, session_id, f, l)
      ORDER BY u.trace_id
      ON CONFLICT (trace_id) DO UPDATE SET
-       subject_pseudonym = COALESCE(t.subject_pseudonym, EXCLUDED.subject_pseudonym),
-       session_id = COALESCE(t.session_id, EXCLUDED.session_id),
-       unlinked_from = CASE WHEN COALESCE(t.subject_pseudonym, EXCLUDED.subject_pseudonym) IS NULL THEN LEAST(t.unlinked_from, EXCLUDED.unlinked_from) END,
-       unlinked_to = CASE WHEN COALESCE(t.subject_pseudonym, EXCLUDED.subject_pseudonym) IS NULL THEN GREATEST(t.unlinked_to, EXCLUDED.unlinked_to) END,
-       expires_at = GREATEST(t.expires_at, EXCLUDED.expires_at)`,
+       subject_pseudonym = CASE WHEN t.expires_at > $7 THEN COALESCE(t.subject_pseudonym, EXCLUDED.subject_pseudonym) ELSE EXCLUDED.subject_pseudonym END,
+       session_id = CASE WHEN t.expires_at > $7 THEN COALESCE(t.session_id, EXCLUDED.session_id) ELSE EXCLUDED.session_id END,
+       unlinked_from = CASE
+         WHEN t.expires_at <= $7 THEN EXCLUDED.unlinked_from
+         WHEN COALESCE(t.subject_pseudonym, EXCLUDED.subject_pseudonym) IS NULL THEN LEAST(t.unlinked_from, EXCLUDED.unlinked_from) END,
+       unlinked_to = CASE
+         WHEN t.expires_at <= $7 THEN EXCLUDED.unlinked_to
+         WHEN COALESCE(t.subject_pseudonym, EXCLUDED.subject_pseudonym) IS NULL THEN GREATEST(t.unlinked_to, EXCLUDED.unlinked_to) END,
+       expires_at = EXCLUDED.expires_at`,
     [
       updates.map((u) => u.trace),
       updates.map((u) => u.pseudonym),
@@ -148,6 +152,7 @@ export async function recordTraceSubjects(client: PoolClient, stored: readonly C
       updates.map((u) => u.unlinkedFrom),
       updates.map((u) => u.unlinkedTo),
       new Date(now.getTime() + TRACE_WINDOW_MS),
+      now,
     ],
   );
 }

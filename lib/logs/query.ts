@@ -20,6 +20,11 @@ export interface EventSummary {
   subject: string | null;
   sessionId: string | null;
   model: string | null;
+  provider: string | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  /** USD, as text (numeric(14,6)) */
+  costUsd: string | null;
   httpMethod: string | null;
   httpRoute: string | null;
   httpStatus: number | null;
@@ -34,7 +39,8 @@ export interface EventPage {
 }
 
 const SUMMARY = `event_id, occurred_at, type::text, severity::text, name, left(message, 300) AS message, component,
-  classification::text, categories, subject_pseudonym, session_id, gen_ai_request_model, http_request_method, http_route,
+  classification::text, categories, subject_pseudonym, session_id, gen_ai_request_model, gen_ai_provider_name,
+  gen_ai_usage_input_tokens, gen_ai_usage_output_tokens, gen_ai_cost_usd::text, http_request_method, http_route,
   http_response_status_code, coalesce(http_duration_ms, gen_ai_latency_ms) AS duration_ms, error_type, training_excluded`;
 
 interface Row {
@@ -50,6 +56,10 @@ interface Row {
   subject_pseudonym: string | null;
   session_id: string | null;
   gen_ai_request_model: string | null;
+  gen_ai_provider_name: string | null;
+  gen_ai_usage_input_tokens: number | null;
+  gen_ai_usage_output_tokens: number | null;
+  gen_ai_cost_usd: string | null;
   http_request_method: string | null;
   http_route: string | null;
   http_response_status_code: number | null;
@@ -72,6 +82,10 @@ function toSummary(r: Row): EventSummary {
     subject: r.subject_pseudonym,
     sessionId: r.session_id,
     model: r.gen_ai_request_model,
+    provider: r.gen_ai_provider_name,
+    inputTokens: r.gen_ai_usage_input_tokens,
+    outputTokens: r.gen_ai_usage_output_tokens,
+    costUsd: r.gen_ai_cost_usd,
     httpMethod: r.http_request_method,
     httpRoute: r.http_route,
     httpStatus: r.http_response_status_code,
