@@ -66,7 +66,7 @@ test("AI calls from the AI SDK, OpenInference and OpenLLMetry show with model, t
     context.disable();
   }
 
-  await page.setViewportSize({ width: 1440, height: 640 });
+  await page.setViewportSize({ width: 1680, height: 820 });
   await page.goto(`/admin/logs?type=ai_interaction&q=${word}`);
   await expectCount(page, 4);
   const rows = page.getByTestId("log-row");
