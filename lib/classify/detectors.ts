@@ -58,6 +58,12 @@ export function detectorNames(): DetectorName[] {
 /** The detectors whose matches are credentials: never stored in any form, whatever the rules say. */
 export const SECRET_DETECTORS: readonly DetectorName[] = detectorNames().filter((n) => SPECS[n].secret);
 
+/**
+ * For identifiers (event ids, purpose keys, session and conversation ids): random by design, so a long
+ * random id is not taken for an unlabelled secret; every other credential shape still is.
+ */
+export const ID_SECRET_DETECTORS: readonly DetectorName[] = SECRET_DETECTORS.filter((n) => n !== "unlabelled_secret");
+
 const rank = (a: DetectorMatch, b: DetectorMatch): number =>
   Number(SPECS[b.detector].secret) - Number(SPECS[a.detector].secret) ||
   b.end - b.start - (a.end - a.start) ||

@@ -1,6 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { wireEventSchema } from "../ingest/event-schema";
+import { toStorable } from "../ingest/normalize";
 import { findAll } from "./detectors";
+import { classifyEvent } from "./engine";
 import { findLabelledSecrets } from "./secret-patterns";
 import { findUnlabelledSecrets, shannonEntropy } from "./unlabelled-secrets";
 
@@ -25,6 +28,7 @@ const secrets = fc.noBias(fc.oneof(
 
 const lookAlikes = fc.oneof(
   fc.uuid(),
+  str(ALNUM, 29, 29).map((s) => `chatcmpl-${s}`), // OpenAI response ids
   str(HEX, 40, 40), // git SHA-1
   str(HEX, 64, 64), // git SHA-256, sha256 hex digests
   str(HEX, 32, 32).map((h) => h.toUpperCase()), // MD5 in upper case
@@ -69,6 +73,23 @@ describe("unlabelled secrets", () => {
   it("has entropy near log2 of the alphabet for random text and low for words", () => {
     expect(shannonEntropy("aaaa")).toBe(0);
     expect(shannonEntropy("abcd")).toBe(2);
+  });
+});
+
+describe("identifiers", () => {
+  it("accepts long random event, session and conversation ids as they are, but not a secret in a message", () => {
+    fc.assert(
+      fc.property(fc.noBias(str(ALNUM, 32, 64)), (id) => {
+        const wire = { id, type: "ai_interaction", timestamp: "2026-12-03T10:00:00Z", sessionId: id, message: `leaked ${id}`, ai: { model: "gpt-4o", conversationId: id } };
+        const parsed = wireEventSchema.safeParse(wire);
+        expect(parsed.success).toBe(true);
+        const outcome = classifyEvent(toStorable(parsed.data!), [], { hash: (v) => v.slice(0, 4) });
+        if (outcome.kind !== "stored") throw new Error("dropped");
+        expect([outcome.event.eventId, outcome.event.sessionId, outcome.event.genAi.conversationId]).toEqual([id, id, id]);
+        if (findUnlabelledSecrets(id).length > 0) expect(outcome.event.message).toBe("leaked [SECRET]");
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

@@ -11,7 +11,9 @@ import type { DetectorMatch } from "./detector-types";
 //     lower-case letters long enough to be words (`SettingsUserRequestOrderInvoice0`).
 // Ordinary identifiers stay: hex (UUIDs, git SHAs, hex digests), runs labelled as hashes
 // (`sha256-…`, `integrity`, `digest`, `etag`), base64 in data: URIs and known file signatures,
-// base64 that decodes to text, path-like runs, and anything over 512 characters (a blob, not a key).
+// base64 that decodes to text, path-like runs, ids with a known type prefix (`chatcmpl-…`), and anything
+// over 512 characters (a blob, not a key). Identifiers themselves (event, session, conversation ids) are
+// not scanned with this detector (ID_SECRET_DETECTORS in detectors.ts): they are random by design.
 // Linear: one bounded regex scan, then constant work per character of each candidate.
 
 const RUN = /[A-Za-z0-9+/_-]{32,}={0,2}/g;
@@ -22,6 +24,8 @@ const MIN_SWITCH_RATE = 0.3;
 const MAX_WORDINESS = 0.6;
 const HASH_LABEL = /(?:sha-?(?:1|224|256|384|512)|md5|hash|digest|checksum|integrity|etag|fingerprint|nonce)["']?\s{0,4}[-:=]?\s{0,4}["']?$/i;
 /** Base64 openings of common file types: PNG, JPEG, GIF, WebP/RIFF, PDF, ZIP, gzip. */
+/** Ids that APIs hand out with a type prefix: OpenAI `chatcmpl-…`, Anthropic `msg_…`/`toolu_…`, Stripe `cus_…`. */
+const ID_PREFIX = /^(?:chatcmpl|cmpl|resp|msg|run|thread|asst|file|call|toolu|batch|req|evt|ch|cus|pi|in|sub|txn|ord|order|inv)[-_]/;
 const FILE_SIGNATURES = /^(?:iVBORw0KGgo|\/9j\/|R0lGOD|UklGR|JVBERi0|UEsDB|H4sI)/;
 
 /** Shannon entropy in bits per character. */
@@ -94,7 +98,7 @@ export function isUnlabelledSecret(token: string, before: string): boolean {
   const core = token.replace(/=+$/, "");
   if (core.length < MIN || token.length > MAX) return false;
   if (/^[0-9a-fA-F-]+$/.test(core)) return false; // hex: UUIDs, SHAs, digests
-  if (/^(?:sha-?\d{1,3}|md5)[-_=]/i.test(core)) return false; // SRI-style digests: sha256-…
+  if (/^(?:sha-?\d{1,3}|md5)[-_=]/i.test(core) || ID_PREFIX.test(core)) return false; // SRI-style digests, typed API ids
   const { rate, classes } = switchRate(core);
   if (!classes.upper || !classes.lower || rate < MIN_SWITCH_RATE) return false;
   if (wordiness(core) > MAX_WORDINESS || shannonEntropy(core) < minEntropy(core.length)) return false;
