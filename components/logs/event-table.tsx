@@ -7,7 +7,13 @@ const time = new Intl.DateTimeFormat("en-GB", { month: "short", day: "2-digit", 
 
 function details(e: EventSummary): string {
   if (e.type === "api_request") return [e.httpMethod, e.httpRoute, e.httpStatus, e.durationMs !== null ? `${e.durationMs} ms` : null].filter((x) => x !== null).join(" ");
-  if (e.type === "ai_interaction") return [e.model, e.durationMs !== null ? `${e.durationMs} ms` : null, e.trainingExcluded ? "not for training" : null].filter(Boolean).join(" · ");
+  if (e.type === "ai_interaction") {
+    const tokens = e.inputTokens !== null || e.outputTokens !== null ? `${e.inputTokens ?? "?"}→${e.outputTokens ?? "?"} tok` : null;
+    const cost = e.costUsd !== null ? `$${Number(e.costUsd).toFixed(6)}` : null;
+    const subject = e.subject ? `subject ${e.subject.slice(0, 8)}…` : null;
+    const model = [e.provider, e.model].filter(Boolean).join(" ");
+    return [model, tokens, cost, e.durationMs !== null ? `${e.durationMs} ms` : null, subject, e.trainingExcluded ? "not for training" : null].filter(Boolean).join(" · ");
+  }
   if (e.type === "error") return e.errorType ?? "";
   return "";
 }

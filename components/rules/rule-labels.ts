@@ -31,7 +31,8 @@ export const DETECTOR_LABELS: Record<string, string> = {
   bearer_token: "Bearer / Basic credential",
   private_key: "Private key block",
   provider_api_key: "Provider API key",
-  labelled_secret: "Labelled secret (password=…)",
+  labelled_secret: "Labelled secret (password=…, ?token=…)",
+  unlabelled_secret: "Unlabelled secret (random token)",
   secret: "Any credential (all secret detectors)",
   sensitive_field: "Values of secret-named fields",
 };

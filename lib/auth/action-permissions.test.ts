@@ -38,6 +38,8 @@ const EXPECTED: Record<string, "anyone" | readonly Role[]> = {
   "retention_policy.save": ["admin"],
   "retention_policy.delete": ["admin"],
   "retention.run_now": ["admin"],
+  "model_price.save": ["admin"],
+  "model_price.delete": ["admin"],
   "feature_set.extract": ["admin", "data_scientist"],
   "feature_set.rebuild": ["admin", "data_scientist"],
   "feature_set.delete": ["admin", "data_scientist"],

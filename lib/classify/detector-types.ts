@@ -11,7 +11,8 @@ export type DetectorName =
   | "bearer_token"
   | "private_key"
   | "provider_api_key"
-  | "labelled_secret";
+  | "labelled_secret"
+  | "unlabelled_secret";
 
 export interface DetectorMatch {
   start: number;

@@ -35,7 +35,7 @@ const all = (text: string) => findAll(text).map((m) => `${m.detector}: ${text.sl
 
 describe("detector registry", () => {
   it("declares marker, category, level and secrecy for every detector", () => {
-    expect(detectorNames()).toHaveLength(11);
+    expect(detectorNames()).toHaveLength(12);
     const table = Object.fromEntries(detectorNames().map((n) => [n, [DETECTORS[n].marker, DETECTORS[n].category, DETECTORS[n].level, DETECTORS[n].secret]]));
     expect(table).toEqual({
       email: ["[EMAIL]", "user.contact.email", "confidential", false],
@@ -49,9 +49,10 @@ describe("detector registry", () => {
       private_key: ["[PRIVATE_KEY]", "system.credentials", "restricted", true],
       provider_api_key: ["[API_KEY]", "system.credentials", "restricted", true],
       labelled_secret: ["[SECRET]", "system.credentials", "restricted", true],
+      unlabelled_secret: ["[SECRET]", "system.credentials", "restricted", true],
     });
     for (const n of detectorNames()) expect(DETECTORS[n].name).toBe(n);
-    expect([...SECRET_DETECTORS].sort()).toEqual(["bearer_token", "jwt", "labelled_secret", "private_key", "provider_api_key"]);
+    expect([...SECRET_DETECTORS].sort()).toEqual(["bearer_token", "jwt", "labelled_secret", "private_key", "provider_api_key", "unlabelled_secret"]);
   });
 });
 

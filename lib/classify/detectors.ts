@@ -2,6 +2,7 @@ import { findCards, findEmails, findIbans, findIps, findPhones, findSsns, resolv
 import type { Detector, DetectorMatch, DetectorName } from "./detector-types";
 import { findAuthorizationCredentials, findJwts, findLabelledSecrets, findPrivateKeys, findProviderKeys, mayContainSecret } from "./secret-patterns";
 import { isSensitiveFieldName } from "./sensitive-names";
+import { findUnlabelledSecrets } from "./unlabelled-secrets";
 
 // The built-in detectors used by classification at ingest (see docs/ingestion.md and
 // lib/classify/engine.ts). Pure and synchronous: safe in the browser, the edge and tests.
@@ -24,6 +25,7 @@ const SPECS: Record<DetectorName, Spec> = {
   private_key: { marker: "[PRIVATE_KEY]", category: "system.credentials", level: "restricted", secret: true, find: findPrivateKeys },
   provider_api_key: { marker: "[API_KEY]", category: "system.credentials", level: "restricted", secret: true, find: findProviderKeys },
   labelled_secret: { marker: "[SECRET]", category: "system.credentials", level: "restricted", secret: true, find: findLabelledSecrets },
+  unlabelled_secret: { marker: "[SECRET]", category: "system.credentials", level: "restricted", secret: true, find: findUnlabelledSecrets },
 };
 
 export const DETECTORS: Readonly<Record<DetectorName, Detector>> = Object.fromEntries(
@@ -40,6 +42,7 @@ const PRIORITY: readonly DetectorName[] = [
   "provider_api_key",
   "bearer_token",
   "labelled_secret",
+  "unlabelled_secret",
   "payment_card",
   "us_ssn",
   "iban",
@@ -54,6 +57,12 @@ export function detectorNames(): DetectorName[] {
 
 /** The detectors whose matches are credentials: never stored in any form, whatever the rules say. */
 export const SECRET_DETECTORS: readonly DetectorName[] = detectorNames().filter((n) => SPECS[n].secret);
+
+/**
+ * For identifiers (event ids, purpose keys, session and conversation ids): random by design, so a long
+ * random id is not taken for an unlabelled secret; every other credential shape still is.
+ */
+export const ID_SECRET_DETECTORS: readonly DetectorName[] = SECRET_DETECTORS.filter((n) => n !== "unlabelled_secret");
 
 const rank = (a: DetectorMatch, b: DetectorMatch): number =>
   Number(SPECS[b.detector].secret) - Number(SPECS[a.detector].secret) ||
@@ -77,6 +86,7 @@ class Possible {
 
   for(name: DetectorName): boolean {
     if (name === "labelled_secret") return this.text.includes("=") || this.text.includes(":");
+    if (name === "unlabelled_secret") return this.text.length >= 32;
     if (SPECS[name].secret) return (this.secret ??= mayContainSecret(this.text));
     switch (name) {
       case "email":

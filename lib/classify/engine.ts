@@ -2,7 +2,7 @@ import type { Classification } from "../db/generated/enums";
 import type { StorableEvent } from "../ingest/normalize";
 import type { CompiledRule } from "./compiled-rule";
 import type { DetectorName } from "./detector-types";
-import { DETECTORS, findAll, SECRET_DETECTORS } from "./detectors";
+import { DETECTORS, findAll, ID_SECRET_DETECTORS, SECRET_DETECTORS } from "./detectors";
 import { maxLevel } from "./levels";
 import type { RuleRegex } from "./rule-regex";
 import { collectSlots, type Slot } from "./slots";
@@ -44,7 +44,8 @@ class TextScan {
   detector(name: string): Span[] {
     let spans = this.cache.get(name);
     if (!spans) {
-      spans = name === "secret" ? findAll(this.text, SECRET_DETECTORS) : name in DETECTORS ? findAll(this.text, [name as DetectorName]) : [];
+      spans =
+        name === "secret" ? findAll(this.text, SECRET_DETECTORS) : name === "secret_id" ? findAll(this.text, ID_SECRET_DETECTORS) : name in DETECTORS ? findAll(this.text, [name as DetectorName]) : [];
       this.cache.set(name, spans);
     }
     return spans;
@@ -147,7 +148,7 @@ export function classifyEvent(input: StorableEvent, rules: readonly CompiledRule
     };
     // Secrets first, whatever the rules say: no rule ever sees, hashes or splits one.
     if (!slot.sensitive && typeof value === "string") {
-      const secrets = scan.detector("secret");
+      const secrets = scan.detector(slot.id ? "secret_id" : "secret");
       if (secrets.length > 0) {
         update(replaceSpans(scan.text, secrets, (sp) => `[${markerName(sp)}]`));
         level = "restricted";

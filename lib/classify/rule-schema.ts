@@ -11,7 +11,7 @@ export const RULE_LEVELS = enumValues(Classification);
 export const RULE_ACTIONS = enumValues(RuleAction);
 
 /** The built-in detectors (lib/classify/detectors.ts); a compile-time check keeps the list complete. */
-export const RULE_DETECTOR_NAMES = ["email", "phone", "payment_card", "iban", "ip_address", "us_ssn", "jwt", "bearer_token", "private_key", "provider_api_key", "labelled_secret"] as const;
+export const RULE_DETECTOR_NAMES = ["email", "phone", "payment_card", "iban", "ip_address", "us_ssn", "jwt", "bearer_token", "private_key", "provider_api_key", "labelled_secret", "unlabelled_secret"] as const;
 type MissingDetector = Exclude<DetectorName, (typeof RULE_DETECTOR_NAMES)[number]>;
 const everyDetectorListed: MissingDetector extends never ? true : MissingDetector = true;
 void everyDetectorListed;

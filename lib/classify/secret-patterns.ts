@@ -162,17 +162,40 @@ function valueLooksSecret(value: string): boolean {
   return /[\d\W_]/.test(value) || value.length >= 12;
 }
 
+/**
+ * A bare `key` label (`key=…`, `"key": "…"`) holds a secret when its value looks like one: long, with
+ * letters and digits (`key=users:42` or `key: name` are ordinary).
+ */
+const bareKeyValue = (value: string) => value.length >= 16 && /\d/.test(value) && /[A-Za-z]/.test(value);
+
+/**
+ * Credentials in URL query strings and fragments: `?token=…`, `&sig=…`, `#access_token=…`,
+ * `X-Amz-Signature=…` (S3 presigned URLs), `sig=` (Azure SAS), `code=` (OAuth codes). Only after `?`,
+ * `&`, `#` or `;`, so `status code=200` in prose is not one; the value runs to the next `&`, `#` or space.
+ */
+const URL_PARAM =
+  /[?&#;](token|key|api_?key|apikey|access_token|refresh_token|id_token|auth|code|sig|signature|secret|client_secret|password|pass|x-amz-signature|x-amz-security-token|x-amz-credential|x-goog-signature|x-goog-credential|x-api-key)=([^&#\s"'<>]{6,4096})/gi;
+
 export function findLabelledSecrets(text: string): DetectorMatch[] {
   const out: DetectorMatch[] = [];
   LABELLED.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = LABELLED.exec(text)) !== null) {
     const value = m[4]!;
-    if (!isSensitiveFieldName(m[2]!) || !valueLooksSecret(value)) continue;
+    const name = m[2]!;
+    const secret = name.toLowerCase() === "key" ? bareKeyValue(value) : isSensitiveFieldName(name) && valueLooksSecret(value);
+    if (!secret) continue;
     const end = m.index + m[0].length;
     out.push({ start: end - value.length, end, detector: "labelled_secret" });
   }
-  return out;
+  URL_PARAM.lastIndex = 0;
+  while ((m = URL_PARAM.exec(text)) !== null) {
+    const value = m[2]!;
+    if (/^\[[A-Z_]+(?::[0-9a-f]+)?\]/.test(value)) continue; // already redacted
+    const end = m.index + m[0].length;
+    out.push({ start: end - value.length, end, detector: "labelled_secret" });
+  }
+  return resolveOverlaps(out, longerFirst);
 }
 
 /**

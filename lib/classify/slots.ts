@@ -10,6 +10,8 @@ export interface Slot {
   sensitive: boolean;
   /** rules apply to it (typed id columns only get the mandatory secret pass) */
   ruled: boolean;
+  /** an identifier (session, conversation id): random by design, so not scanned for unlabelled secrets */
+  id?: boolean;
   get(): unknown;
   set(value: unknown): void;
   remove(): void;
@@ -47,11 +49,12 @@ type Column = { get(): string | null; set(v: string | null): void };
 
 export function collectSlots(event: StorableEvent): Slot[] {
   const slots: Slot[] = [];
-  const column = (path: string, ruled: boolean, c: Column, nullable = true) =>
+  const column = (path: string, ruled: boolean, c: Column, nullable = true, id = false) =>
     slots.push({
       path,
       sensitive: false,
       ruled,
+      id,
       get: c.get,
       set: (v) => c.set(typeof v === "string" ? v : v === null || v === undefined ? null : JSON.stringify(v)),
       remove: () => c.set(nullable ? null : "[REMOVED]"),
@@ -64,8 +67,8 @@ export function collectSlots(event: StorableEvent): Slot[] {
     if (value === undefined) continue;
     walk(event.payload, key, key, slots, key === "attributes");
   }
-  column("session_id", false, { get: () => event.sessionId, set: (v) => (event.sessionId = v) });
-  column("gen_ai.conversation.id", false, { get: () => event.genAi.conversationId, set: (v) => (event.genAi.conversationId = v) });
+  column("session_id", false, { get: () => event.sessionId, set: (v) => (event.sessionId = v) }, true, true);
+  column("gen_ai.conversation.id", false, { get: () => event.genAi.conversationId, set: (v) => (event.genAi.conversationId = v) }, true, true);
   column("gen_ai.request.model", false, { get: () => event.genAi.model, set: (v) => (event.genAi.model = v) });
   column("gen_ai.provider.name", false, { get: () => event.genAi.provider, set: (v) => (event.genAi.provider = v) });
   column("gen_ai.operation.name", false, { get: () => event.genAi.operation, set: (v) => (event.genAi.operation = v) });

@@ -9,6 +9,8 @@ import type { StorableEvent } from "./normalize";
 export interface Candidate {
   index: number;
   event: StorableEvent;
+  /** the subject's pseudonym: of the event's own subject, or of its trace's (lib/ingest/trace-subjects.ts) */
+  pseudonym: string | null;
   trainingExcluded: boolean;
 }
 
@@ -16,10 +18,10 @@ export interface Candidate {
  * Decides in place: unlinks the events whose subject did not consent to their purpose, marks
  * training exclusions, and returns the results of the events that must not be stored.
  */
-export async function applyConsent(candidates: Candidate[], pseudonymOf: (subject: string) => string): Promise<Map<number, EventResult>> {
+export async function applyConsent(candidates: Candidate[]): Promise<Map<number, EventResult>> {
   const decided = new Map<number, EventResult>();
   const purposes = await purposeRules();
-  const subjects = [...new Set(candidates.filter((c) => c.event.subject).map((c) => pseudonymOf(c.event.subject!)))];
+  const subjects = [...new Set(candidates.filter((c) => c.pseudonym).map((c) => c.pseudonym!))];
   const consent = subjects.length > 0 ? await consentOf(subjects) : new Map();
   for (const c of candidates) {
     const { event } = c;
@@ -30,8 +32,8 @@ export async function applyConsent(candidates: Candidate[], pseudonymOf: (subjec
       continue;
     }
     c.trainingExcluded = event.type === "ai_interaction";
-    if (!event.subject) continue;
-    const state = consent.get(pseudonymOf(event.subject));
+    if (!c.pseudonym) continue;
+    const state = consent.get(c.pseudonym);
     if (!state) continue;
     if (state.restricted && purpose !== "essential") {
       decided.set(c.index, { id: event.eventId, status: "dropped", reason: "the subject has restricted processing" });
@@ -44,6 +46,7 @@ export async function applyConsent(candidates: Candidate[], pseudonymOf: (subjec
       }
       // Kept for the product, without any link to the person.
       event.subject = null;
+      c.pseudonym = null;
       event.sessionId = null;
       event.genAi.conversationId = null;
       continue;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { EVENT_TYPES, SEVERITIES, type EventType, type Severity } from "../db/enums";
-import { findAll, SECRET_DETECTORS } from "../classify/detectors";
+import { findAll, ID_SECRET_DETECTORS } from "../classify/detectors";
 import type { EventType as WireEventType, Severity as WireSeverity, WireEvent } from "@clearlog/sdk";
 
 // Validation of one incoming event (packages/sdk/src/wire.ts is the contract). Messages name the problem;
@@ -66,7 +66,7 @@ const timestamp = z.union([z.string(), z.number()], "must be an ISO 8601 string 
 });
 
 /** Ids and purpose keys are stored as they are, so they must not carry a credential. */
-const noSecret = (s: string) => findAll(s, SECRET_DETECTORS).length === 0;
+const noSecret = (s: string) => findAll(s, ID_SECRET_DETECTORS).length === 0;
 const NO_SECRET = "must not contain a credential (it looks like an API key or token); use a random id";
 
 export const wireEventSchema = z

@@ -2,6 +2,8 @@ import "server-only";
 import type { z } from "zod";
 import { classifyEvent } from "../classify/engine";
 import { activeRules } from "../classify/rule-cache";
+import { activePrices } from "../pricing/price-cache";
+import { costOf } from "../pricing/price-match";
 import { database } from "../db/client";
 import type { Classification } from "../db/enums";
 import { transaction } from "../db/transaction";
@@ -17,6 +19,7 @@ import { toStorable, withFingerprint, type StorableEvent } from "./normalize";
 import { ensurePartitionsFor } from "./partition-cache";
 import { rememberSubjects, unknownSubjects } from "./known-subjects";
 import { trackSessions } from "./session-tracker";
+import { inheritTraceSubjects, recordTraceSubjects } from "./trace-subjects";
 import { toEventRow, type EventRow } from "./event-row";
 import { insertEvents, type SessionRow } from "./store";
 import { countIntakeRefusal } from "./intake-refusals";
@@ -74,12 +77,12 @@ async function clampedRetries(clamped: { index: number; event: StorableEvent; se
 export async function ingestEvents(raw: readonly unknown[], ctx: IngestContext): Promise<BatchResponse> {
   const now = ctx.now ?? new Date();
   const oldest = now.getTime() - env().CLEARLOG_INGEST_MAX_AGE_DAYS * 86_400_000;
-  const rules = await activeRules();
+  const [rules, prices] = await Promise.all([activeRules(), activePrices()]);
   const hashKey = secret();
   const hash = hashToken(hashKey);
 
   const results: EventResult[] = new Array(raw.length);
-  let toStore: { index: number; event: StorableEvent; classification: Classification; categories: string[]; trainingExcluded: boolean; sentAt?: string }[] = [];
+  let toStore: { index: number; event: StorableEvent; pseudonym: string | null; classification: Classification; categories: string[]; trainingExcluded: boolean; sentAt?: string }[] = [];
   const seen = new Set<string>();
   const refused = { too_old: 0, invalid: 0 };
 
@@ -118,7 +121,11 @@ export async function ingestEvents(raw: readonly unknown[], ctx: IngestContext):
     seen.add(key);
     const event = withFingerprint(markSanitized(outcome.event, cleaned.sanitized));
     if (sentAt) event.payload = { ...event.payload, intake: { clamped: "clock_ahead", client_timestamp: sentAt } };
-    toStore.push({ index, event, classification: outcome.classification, categories: outcome.categories, trainingExcluded: false, sentAt });
+    // the price table gives the cost when the client sent none
+    if (event.type === "ai_interaction" && event.genAi.costUsd === null) {
+      event.genAi.costUsd = costOf(prices, event.genAi.model, event.genAi.inputTokens, event.genAi.outputTokens) ?? null;
+    }
+    toStore.push({ index, event, pseudonym: null, classification: outcome.classification, categories: outcome.categories, trainingExcluded: false, sentAt });
   });
   countIntakeRefusal(ctx.apiKeyId, "invalid", { records: refused.invalid });
   countIntakeRefusal(ctx.apiKeyId, "too_old", { records: refused.too_old });
@@ -129,7 +136,9 @@ export async function ingestEvents(raw: readonly unknown[], ctx: IngestContext):
     if (!p) pseudonymCache.set(subject, (p = pseudonymFor(subject, hashKey)));
     return p;
   };
-  const decided = await applyConsent(toStore, pseudonymOf);
+  for (const c of toStore) c.pseudonym = c.event.subject ? pseudonymOf(c.event.subject) : null;
+  await inheritTraceSubjects(toStore, now);
+  const decided = await applyConsent(toStore);
   countIntakeRefusal(ctx.apiKeyId, "invalid", { records: [...decided.values()].filter((r) => r.status === "rejected").length });
   for (const [index, result] of await clampedRetries(toStore.filter((c) => c.sentAt && !decided.has(c.index)), now)) decided.set(index, result);
   for (const [index, result] of decided) results[index] = result;
@@ -139,8 +148,8 @@ export async function ingestEvents(raw: readonly unknown[], ctx: IngestContext):
     const pseudonyms = new Map<string, string>();
     for (const { event } of toStore) if (event.subject) pseudonyms.set(event.subject, pseudonymOf(event.subject));
     const ipPrefix = truncateIp(ctx.ip);
-    const rows: EventRow[] = toStore.map(({ event, classification, categories, trainingExcluded }) =>
-      toEventRow(event, { classification, categories, trainingExcluded, subjectPseudonym: event.subject ? pseudonyms.get(event.subject)! : null, apiKeyId: ctx.apiKeyId }),
+    const rows: EventRow[] = toStore.map(({ event, pseudonym, classification, categories, trainingExcluded }) =>
+      toEventRow(event, { classification, categories, trainingExcluded, subjectPseudonym: pseudonym, apiKeyId: ctx.apiKeyId }),
     );
 
     const { pool } = database();
@@ -148,11 +157,13 @@ export async function ingestEvents(raw: readonly unknown[], ctx: IngestContext):
     const { inserted, newSubjects } = await transaction(async (tx) => {
       const newSubjects = unknownSubjects([...pseudonyms].map(([externalId, pseudonym]) => ({ externalId, pseudonym })));
       await linkSubjects(tx, newSubjects);
-      return { inserted: await insertEvents(tx.pg, rows), newSubjects };
+      const inserted = await insertEvents(tx.pg, rows);
+      await recordTraceSubjects(tx.pg, toStore, now);
+      return { inserted, newSubjects };
     });
     rememberSubjects(newSubjects.map((s) => s.pseudonym));
     const sessions = new Map<string, SessionRow>();
-    for (const { event } of toStore) {
+    for (const { event, pseudonym } of toStore) {
       if (!event.sessionId || !inserted.has(`${event.eventId}|${event.occurredAt.getTime()}`)) continue;
       const at = event.occurredAt.toISOString();
       const s = sessions.get(event.sessionId);
@@ -160,7 +171,7 @@ export async function ingestEvents(raw: readonly unknown[], ctx: IngestContext):
       if (!s) {
         sessions.set(event.sessionId, {
           session_key: event.sessionId,
-          subject_pseudonym: event.subject ? pseudonyms.get(event.subject)! : null,
+          subject_pseudonym: pseudonym,
           first_seen_at: at,
           last_seen_at: at,
           ended_at: ended,
@@ -173,7 +184,7 @@ export async function ingestEvents(raw: readonly unknown[], ctx: IngestContext):
         if (at < s.first_seen_at) s.first_seen_at = at;
         if (at > s.last_seen_at) s.last_seen_at = at;
         if (ended) s.ended_at = ended;
-        s.subject_pseudonym ??= event.subject ? pseudonyms.get(event.subject)! : null;
+        s.subject_pseudonym ??= pseudonym;
       }
     }
     trackSessions(pool, sessions.values());

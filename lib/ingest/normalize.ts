@@ -1,5 +1,6 @@
 import type { EventType, Severity } from "@clearlog/sdk";
 import type { ValidEvent } from "./event-schema";
+import { canonicalProvider } from "./ai-providers";
 import { errorFingerprint } from "./fingerprint";
 
 // A validated event in the shape it is stored in: typed columns plus a payload of free text and
@@ -72,6 +73,19 @@ function compact(o: Record<string, unknown>): Record<string, unknown> | undefine
   return entries.length ? Object.fromEntries(entries) : undefined;
 }
 
+/** Marker left where an attribute repeated the subject's own id (the id is stored only as a pseudonym). */
+export const SUBJECT_MARKER = "[SUBJECT]";
+
+/** Replaces every string equal to the subject's id, at any depth, by SUBJECT_MARKER. */
+function withoutSubject(value: unknown, subject: string): unknown {
+  if (value === subject) return SUBJECT_MARKER;
+  if (Array.isArray(value)) return value.map((v) => withoutSubject(v, subject));
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutSubject(v, subject)]));
+  }
+  return value;
+}
+
 export function toStorable(e: ValidEvent): StorableEvent {
   const ai = e.ai;
   // A single `tokens` total (as the documented SDK call sends) counts as output when no split is given.
@@ -79,7 +93,8 @@ export function toStorable(e: ValidEvent): StorableEvent {
   const outputTokens = ai?.outputTokens ?? (ai?.tokens !== undefined && ai.inputTokens === undefined ? ai.tokens : null);
   const errorType = e.error ? (e.error.name ?? "Error") : null;
   const payload = compact({
-    attributes: e.attributes,
+    // an instrumentation may repeat the user id under its own key: it is the subject, never an attribute
+    attributes: e.subject && e.attributes ? (withoutSubject(e.attributes, e.subject) as Record<string, unknown>) : e.attributes,
     gen_ai: ai && compact({ prompt: ai.prompt, response: ai.response, messages: ai.messages, total_tokens: ai.tokens }),
     http: e.http && compact({ request_body: e.http.requestBody, response_body: e.http.responseBody }),
     error: e.error?.stack ? { stack: e.error.stack } : undefined,
@@ -97,7 +112,7 @@ export function toStorable(e: ValidEvent): StorableEvent {
     purpose: e.purpose ?? DEFAULT_PURPOSE[e.type],
     userAgent: e.userAgent ?? null,
     genAi: {
-      provider: ai?.provider ?? null,
+      provider: canonicalProvider(ai?.provider) ?? null,
       model: ai?.model ?? null,
       operation: ai ? (ai.operation ?? "chat") : null,
       conversationId: ai?.conversationId ?? null,

@@ -7,7 +7,7 @@ import { deeperThan, MAX_DEPTH } from "./sanitize";
 // gen_ai.system_instructions) and the older forms still sent by many instrumentations
 // (gen_ai.system, prompt_tokens / completion_tokens, span events gen_ai.user.message … gen_ai.choice,
 // gen_ai.content.prompt / gen_ai.content.completion, gen_ai.prompt / gen_ai.completion attributes,
-// flat or indexed as gen_ai.prompt.0.content).
+// flat or indexed as gen_ai.prompt.0.content), and OpenLLMetry's llm.request.type and llm.usage.total_tokens.
 export interface SpanEvent {
   name: string;
   time: bigint | undefined;
@@ -17,6 +17,9 @@ export interface SpanEvent {
 type Message = { role: string; content: string };
 
 const MAX_MESSAGES = 500;
+
+/** OpenLLMetry's `llm.request.type` → gen_ai.operation.name, when the span has no operation name. */
+const REQUEST_TYPES: Record<string, string> = { chat: "chat", completion: "text_completion", embedding: "embeddings", rerank: "rerank" };
 
 function parseJson(v: unknown): unknown {
   if (typeof v !== "string") return v;
@@ -128,7 +131,7 @@ export function genAiFields(attrs: Obj, events: SpanEvent[], latencyMs: number |
   const ai: AiFields = {
     provider: str(take(attrs, "gen_ai.provider.name", "gen_ai.system"))?.slice(0, 100),
     model,
-    operation: str(take(attrs, "gen_ai.operation.name"))?.slice(0, 100),
+    operation: (str(take(attrs, "gen_ai.operation.name")) ?? REQUEST_TYPES[str(attrs["llm.request.type"]) ?? ""])?.slice(0, 100),
     prompt: lastUser?.content,
     response: output.length > 0 ? output.map((m) => m.content).join("\n") : undefined,
     // the whole input conversation, when there is more to it than the prompt
@@ -138,5 +141,8 @@ export function genAiFields(attrs: Obj, events: SpanEvent[], latencyMs: number |
     latencyMs,
     conversationId: str(take(attrs, "gen_ai.conversation.id")),
   };
+  // OpenLLMetry also sends a total; it only says more than the split when there is no split
+  const total = int(take(attrs, "gen_ai.usage.total_tokens", "llm.usage.total_tokens"));
+  if (ai.inputTokens === undefined && ai.outputTokens === undefined) ai.tokens = total;
   return Object.fromEntries(Object.entries(ai).filter(([, v]) => v !== undefined)) as unknown as AiFields;
 }

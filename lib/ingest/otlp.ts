@@ -1,5 +1,6 @@
 import type { EventType, HttpFields, Severity, WireEvent } from "@clearlog/sdk";
-import { genAiFields, isGenAiSpan, type SpanEvent } from "./otlp-genai";
+import { aiOfSpan, subjectHints } from "./otlp-ai";
+import type { SpanEvent } from "./otlp-genai";
 import { anyValue, attributes, digest, durationMs, hexId, int, isErrorStatus, isObj, label, nanos, nanosToMs, severityOf, spanKind, stableJson, str, take, type Obj } from "./otlp-values";
 
 // OpenTelemetry intake (OTLP/HTTP, JSON encoding): ExportLogsServiceRequest and
@@ -9,7 +10,9 @@ import { anyValue, attributes, digest, durationMs, hexId, int, isErrorStatus, is
 //
 // Common to both signals:
 //   clearlog.component, else resource service.name, else the scope name → component
-//   user.id / enduser.id (record, else resource) → subject (pseudonymized, never kept as an attribute)
+//   user.id / enduser.id, else an instrumentation's own user key (AI SDK metadata.userId, OpenLLMetry
+//   association properties, OpenAI's `user` recorded by OpenInference or OpenLLMetry), else the resource's
+//   user.id / enduser.id → subject (pseudonymized, never kept as an attribute; see lib/ingest/otlp-ai.ts)
 //   session.id → sessionId; user_agent.original / http.user_agent → userAgent
 //   clearlog.purpose → purpose; clearlog.type (logs only: user_action | system) → type
 //   traceId / spanId / parentSpanId (hex) → attributes trace_id / span_id / parent_span_id
@@ -17,7 +20,9 @@ import { anyValue, attributes, digest, durationMs, hexId, int, isErrorStatus, is
 // Log records: id `otlp-log-` + sha256 of the whole record with its resource and scope (a re-sent export
 //   maps to the same ids). type `error` when severity ≥ 17 (ERROR, FATAL) or exception.* attributes are
 //   present, else `system` named by eventName / event.name, else the scope (logger) name, else "log".
-// Spans: id `otlp-<traceId>-<spanId>`. GenAI spans with a model → ai_interaction; spans with an HTTP
+// Spans: id `otlp-<traceId>-<spanId>`. LLM calls (AI SDK inner spans, OpenInference LLM/EMBEDDING spans,
+//   GenAI spans with a model: lib/ingest/otlp-ai.ts) → ai_interaction; the AI SDK's outer span → system,
+//   without its prompt and response; spans with an HTTP
 //   method, route (or url.path) and status code → api_request; any other → system named by the span.
 //   A span with status ERROR and an `exception` event also gives an error event `otlp-<traceId>-<spanId>-error`.
 // Shapes that cannot be read go through as they are, so the pipeline rejects them naming the field.
@@ -46,13 +51,21 @@ function compact<T extends object>(o: T): T {
 /** Fields every event takes from its attributes and resource; removes what it uses from `attrs`. */
 function common(attrs: Obj, ctx: Scope) {
   const resource = { ...ctx.resource };
-  const subject = str(take(attrs, "user.id", "enduser.id")) ?? str(take(resource, "user.id", "enduser.id"));
-  const sessionId = str(take(attrs, "session.id")) ?? str(take(resource, "session.id"));
+  // every one is taken out, so none stays in clear as an attribute; the record's own id wins
+  const hints = subjectHints(attrs);
+  const ownSubject = str(take(attrs, "user.id", "enduser.id"));
+  const resourceSubject = str(take(resource, "user.id", "enduser.id"));
+  const ownSession = str(take(attrs, "session.id"));
+  const resourceSession = str(take(resource, "session.id"));
+  const subject = ownSubject ?? hints.subject;
+  const sessionId = ownSession ?? hints.sessionId ?? resourceSession;
   const component = str(take(attrs, "clearlog.component")) ?? str(take(resource, "service.name")) ?? ctx.scopeName;
   take(resource, "service.name");
   for (const key of Object.keys(resource)) if (key.startsWith("telemetry.sdk.")) delete resource[key];
   return {
+    /** the record's own subject; `resourceSubject` applies when nothing more specific names one */
     subject,
+    resourceSubject,
     sessionId,
     component: label(component, 128),
     userAgent: label(str(take(attrs, "user_agent.original", "http.user_agent")), 512),
@@ -117,7 +130,7 @@ function mapLogRecord(record: unknown, ctx: Scope): unknown[] {
     id: `otlp-log-${logDigest(record, ctx)}`,
     timestamp: time === undefined ? undefined : nanosToMs(time),
     severity,
-    subject: base.subject,
+    subject: base.subject ?? base.resourceSubject,
     sessionId: base.sessionId,
     component: base.component,
     userAgent: base.userAgent,
@@ -181,16 +194,17 @@ function mapSpan(span: unknown, ctx: Scope): unknown[] {
   const exception = failed ? [...events].reverse().find((e) => e.name === "exception") : undefined;
   if (exception) used.add(exception);
 
+  const found = aiOfSpan(attrs, events, duration, used);
+  const ai = found?.kind === "ai" ? found.ai : undefined;
   const shared = compact({
-    subject: base.subject,
+    subject: base.subject ?? (found?.kind === "ai" ? found.user : undefined) ?? base.resourceSubject,
     sessionId: base.sessionId,
     component: base.component,
     userAgent: base.userAgent,
     purpose: base.purpose,
   });
   let typed: { type: EventType; name?: string; ai?: WireEvent["ai"]; http?: HttpFields; message?: string };
-  const ai = isGenAiSpan(attrs, events) ? genAiFields(attrs, events, duration, used) : undefined;
-  const http = ai ? undefined : httpFields(attrs, duration);
+  const http = found ? undefined : httpFields(attrs, duration);
   if (ai) typed = { type: "ai_interaction", name: label(spanName, 256), ai };
   else if (http) typed = { type: "api_request", http }; // named "METHOD route" by the pipeline
   else typed = { type: "system", name: label(spanName ?? "span", 256), message: statusMessage };

@@ -4,12 +4,14 @@ import { database } from "../db/client";
 import { ensureUpcomingPartitions } from "../db/partitions";
 import { deleteExpiredExports } from "../privacy/subject-export";
 import { deleteOldIntakeRefusals } from "../ingest/intake-refusals";
+import { deleteExpiredTraceSubjects } from "../ingest/trace-subjects";
 
 export interface MaintenanceReport {
   partitionsCreated: number;
   sessionsDeleted: number;
   exportsDeleted: number;
   intakeRefusalsDeleted: number;
+  traceSubjectsDeleted: number;
 }
 
 /** Hourly upkeep (a scheduled job, lib/jobs/schedules.ts): a week of partitions ahead, expired sessions and archives gone. */
@@ -18,5 +20,6 @@ export async function runMaintenance(now = new Date()): Promise<MaintenanceRepor
   const sessionsDeleted = await deleteExpiredSessions();
   const exportsDeleted = await deleteExpiredExports(now);
   const intakeRefusalsDeleted = await deleteOldIntakeRefusals();
-  return { partitionsCreated, sessionsDeleted, exportsDeleted, intakeRefusalsDeleted };
+  const traceSubjectsDeleted = await deleteExpiredTraceSubjects(now);
+  return { partitionsCreated, sessionsDeleted, exportsDeleted, intakeRefusalsDeleted, traceSubjectsDeleted };
 }

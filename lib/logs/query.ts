@@ -24,6 +24,11 @@ const SUMMARY_FIELDS = {
   subject: "subject_pseudonym",
   sessionId: "session_id",
   model: "gen_ai_request_model",
+  provider: "gen_ai_provider_name",
+  inputTokens: "gen_ai_usage_input_tokens",
+  outputTokens: "gen_ai_usage_output_tokens",
+  /** USD, as text (numeric(14,6)) */
+  costUsd: "gen_ai_cost_usd",
   httpMethod: "http_request_method",
   httpRoute: "http_route",
   httpStatus: "http_response_status_code",
@@ -36,6 +41,7 @@ type SummaryField = keyof typeof SUMMARY_FIELDS;
 const EXPRESSIONS: Partial<Record<SummaryField, string>> = {
   message: "left(message, 300)",
   durationMs: "coalesce(http_duration_ms, gen_ai_latency_ms)",
+  costUsd: "gen_ai_cost_usd::text",
 };
 
 type SummaryRow = { [F in SummaryField]: StoredRow[(typeof SUMMARY_FIELDS)[F]] };

@@ -69,6 +69,7 @@ async function plant(modelVersionId: string): Promise<Planted> {
   for (const rating of [1, -1]) {
     await db().modelFeedback.create({ data: { modelVersionId, eventId: `${uuid}-2`, subjectPseudonym: pseudonym, rating, comment: `reach me at ${email}`, correction: `account ${ext}`, source: "end_user" } });
   }
+  await db().traceSubject.create({ data: { traceId: uuid.replace(/-/g, ""), subjectPseudonym: pseudonym, expiresAt: new Date(Date.now() + 600_000) } });
   const erasure = await createRequest(requester, { type: "erasure", details: `Erase everything about ${ext}; write to ${email}` }, actor);
   const exportJob = await startSelfServiceExport(requester, actor);
   expect((await runJob(exportJob.id)).status).toBe("succeeded");
@@ -191,7 +192,7 @@ beforeAll(async () => {
 
 describe("erasure: the planted-data scan", () => {
   it("plants the subject in every table that can hold them, and the scan sees text, json, text[] and gzipped bytea", async () => {
-    const planted = { system_logs: 7, logging_sessions: 2, consent_settings: 3, consent_history: 4, model_feedback: 2, subject_exports: 1, privacy_requests: 2, users: 1, subjects: 1 };
+    const planted = { system_logs: 7, logging_sessions: 2, consent_settings: 3, consent_history: 4, model_feedback: 2, subject_exports: 1, trace_subjects: 1, privacy_requests: 2, users: 1, subjects: 1 };
     expect(aBefore).toEqual({ ...planted, extracted_features: 1, feature_set_subjects: 1, "subjects.external_id": 1 });
     expect(bBefore).toEqual({ ...planted, extracted_features: 2, feature_set_subjects: 2, "subjects.external_id": 1 });
     // Every registered column was planted (none is left at zero).
@@ -204,7 +205,7 @@ describe("erasure: the planted-data scan", () => {
     expect(Object.keys(aHitsBefore)).toEqual(expect.arrayContaining(everywhere));
     // The archive is gzipped: only the decompressed text holds the needles. The payload hits are the
     // two direct rows and two ingested ones (the id in attributes and in the prompt; the email was redacted).
-    expect(aHitsBefore).toMatchObject({ "subject_exports.archive": 1, "system_logs.subject_pseudonym": 7, "system_logs.payload": 4, "feature_set_subjects.subject_pseudonym": 1 });
+    expect(aHitsBefore).toMatchObject({ "subject_exports.archive": 1, "system_logs.subject_pseudonym": 7, "system_logs.payload": 3 /* an attribute equal to the subject id is stored as [SUBJECT] */, "feature_set_subjects.subject_pseudonym": 1 });
     // No registered column is an array any more; the scan still reads every array column.
     expect(await scan([arrayCanary])).toEqual({ "model_versions.tags": 1 });
   });

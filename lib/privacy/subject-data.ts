@@ -22,6 +22,7 @@ export const SUBJECT_COLUMNS: readonly SubjectColumn[] = [
   { table: "feature_set_subjects", column: "subject_pseudonym", erase: "training_membership" },
   { table: "extracted_features", column: "subject_pseudonym", erase: "delete", mirrors: ["entity_key"] },
   { table: "subject_exports", column: "subject_pseudonym", erase: "delete" },
+  { table: "trace_subjects", column: "subject_pseudonym", erase: "delete" },
   // Requests stay as the record that the person's rights were honoured; their words go.
   { table: "privacy_requests", column: "subject_pseudonym", erase: "unlink", alsoClear: ["details"] },
   // The portal account stays so the person can sign in and read the receipt.
