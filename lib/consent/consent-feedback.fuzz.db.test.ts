@@ -68,7 +68,7 @@ const feedback = fc.oneof(
 );
 
 beforeAll(async () => {
-  restore = overrideEnv({ CLEARLOG_INGEST_RATE_PER_SECOND: "0" });
+  restore = overrideEnv({ CLEARLOG_INGEST_RATE_PER_SECOND: "0", CLEARLOG_API_IP_RATE_PER_SECOND: "0" });
   consentKey = (await createApiKey({ name: "consent fuzz", scopes: ["consent"] }, { type: "cli" })).secret;
   feedbackKey = (await createApiKey({ name: "feedback fuzz", scopes: ["feedback"] }, { type: "cli" })).secret;
   const model = await db().model.create({ data: { name: "fuzz-model", modelType: "llm" } });

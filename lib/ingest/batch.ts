@@ -1,6 +1,7 @@
 import "server-only";
 import { env } from "../env";
 import { SafeError } from "../errors";
+import { jsonBytes } from "./sanitize";
 import { IntakeRefusedError } from "./intake-refusals";
 
 /** The events of a `{ "events": [...] }` body, within the batch's count and per-event size limits. */
@@ -15,8 +16,9 @@ export function acceptEventBatch(body: unknown): unknown[] {
     throw new IntakeRefusedError(`Batch has ${events.length} events; the limit is ${maxEvents} per batch (CLEARLOG_INGEST_MAX_EVENTS)`, "too_large", events.length, { field: "events" });
   }
   events.forEach((event, i) => {
-    const size = Buffer.byteLength(JSON.stringify(event) ?? "");
-    if (size > maxEventBytes) {
+    // Too deep to measure: the pipeline rejects that one event, naming the field.
+    const size = jsonBytes(event);
+    if (size !== null && size > maxEventBytes) {
       throw new IntakeRefusedError(`events[${i}] is ${size} bytes; the limit is ${maxEventBytes} bytes per event (CLEARLOG_INGEST_MAX_EVENT_BYTES)`, "too_large", events.length, { field: `events[${i}]` });
     }
   });

@@ -236,6 +236,16 @@ describe("POST /api/v1/events answers per event and only after commit", () => {
     expect(rows[0]).toMatchObject({ type: "user_action", payload: { attributes: { plan: "pro" } } });
   });
 
+  it("an event nested 6,000 levels deep is rejected alone; the rest of its batch is stored", async () => {
+    const [ok, deep] = [good(), good()];
+    const nested = `${"[".repeat(6000)}1${"]".repeat(6000)}`;
+    const body = `{"events":[${JSON.stringify(ok)},${JSON.stringify(deep).replace(/}$/, `,"attributes":{"a":${nested}}}`)}]}`;
+    const answer = await post(body);
+    expect(answer.status).toBe(207);
+    expect(answer.json.results![1]).toMatchObject({ status: "rejected", reason: expect.stringMatching(/nested more than 64 levels deep/) });
+    expect(await storedIds([ok.id, deep.id])).toEqual([ok.id]);
+  });
+
   // The observer's own connection sees only committed rows, so a commit after the answer fails here.
   it("the rows of a 2xx answer are visible the moment it arrives; a resent batch is all `duplicate`", async () => {
     const session = uid("sess");

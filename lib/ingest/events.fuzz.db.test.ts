@@ -56,7 +56,7 @@ const batch = fc.oneof(
 
 beforeAll(async () => {
   // The fuzz sends thousands of requests a minute: the per-key rate limit is not what is tested here.
-  restore = overrideEnv({ CLEARLOG_INGEST_RATE_PER_SECOND: "0" });
+  restore = overrideEnv({ CLEARLOG_INGEST_RATE_PER_SECOND: "0", CLEARLOG_API_IP_RATE_PER_SECOND: "0" });
   key = (await createApiKey({ name: "events fuzz", scopes: ["ingest"] }, { type: "cli" })).secret;
   server = await startIngestServer();
   counter = new RowCounter();

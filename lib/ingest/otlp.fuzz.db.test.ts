@@ -77,7 +77,7 @@ const tracesBody = fc.oneof(
 );
 
 beforeAll(async () => {
-  restore = overrideEnv({ CLEARLOG_INGEST_RATE_PER_SECOND: "0" });
+  restore = overrideEnv({ CLEARLOG_INGEST_RATE_PER_SECOND: "0", CLEARLOG_API_IP_RATE_PER_SECOND: "0" });
   key = (await createApiKey({ name: "otlp fuzz", scopes: ["ingest"] }, { type: "cli" })).secret;
   server = await startIngestServer();
   counter = new RowCounter();
