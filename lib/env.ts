@@ -49,6 +49,12 @@ const schema = z.object({
   CLEARLOG_API_IP_RATE_PER_SECOND: z.coerce.number().min(0).default(100),
   CLEARLOG_API_IP_RATE_BURST: z.coerce.number().int().min(1).default(400),
   CLEARLOG_RULES_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
+  CLEARLOG_PUBLIC_URL: optionalUrl,
+  CLEARLOG_SUPABASE_SUBJECT_CLAIM: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/, "must be a claim name or a dotted path such as app_metadata.user_id")
+    .default("sub"),
   NEXT_PUBLIC_SUPABASE_URL: optionalUrl,
   NEXT_PUBLIC_SUPABASE_ANON_KEY: z.string().optional(),
 });

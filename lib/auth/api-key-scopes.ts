@@ -1,13 +1,14 @@
 import { z } from "zod";
 
 // Pure definitions shared by the API key form (client) and lib/auth/api-keys.ts (server).
-export const API_KEY_SCOPES = ["ingest", "consent", "feedback"] as const;
+export const API_KEY_SCOPES = ["ingest", "consent", "feedback", "privacy"] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 export const API_KEY_SCOPE_LABELS: Record<ApiKeyScope, string> = {
   ingest: "Send events",
   consent: "Read and update consent",
   feedback: "Send model feedback",
+  privacy: "Privacy center sessions and requests",
 };
 
 export const createApiKeySchema = z.object({

@@ -1,11 +1,11 @@
 "use server";
 
 import { headers } from "next/headers";
-import { writeAudit } from "../audit/audit";
 import { defineAction } from "../auth/define-action";
 import { SafeError } from "../errors";
 import { truncateIp } from "../ingest/ip";
 import { recordConsent } from "./consent";
+import { adminConsentSchema, changeConsentOnBehalf } from "./admin-consent";
 import { consentChangeSchema } from "./consent-schema";
 
 /** An end user grants or withdraws one purpose for themselves; the history row is the proof. */
@@ -18,8 +18,14 @@ export const updateConsentAction = defineAction(
       method: "explicit",
       userAgent: h.get("user-agent"),
       ipPrefix: truncateIp(h.get("x-forwarded-for")),
+      audit: { actor, action: "consent.update" },
     });
-    await writeAudit({ actor, action: "consent.update", resourceType: "consent", outcome: "success", metadata: { purpose: change.purpose, granted: change.granted } });
     return states.find((s) => s.purpose === change.purpose)!.granted;
   },
+);
+
+/** An admin changes a person's consent on their behalf, with a reason the person sees. */
+export const adminConsentAction = defineAction(
+  { name: "consent.admin_change", permission: "consent.manage", schema: adminConsentSchema, resourceType: "consent" },
+  async (input, { user }) => (await changeConsentOnBehalf(input, { type: "user", id: user.id, role: user.role })).granted,
 );

@@ -1,6 +1,7 @@
 import "server-only";
 import { logger } from "../logger";
 import { deleteExpiredSessions } from "../auth/local-sessions";
+import { deleteExpiredPortalSessions } from "../auth/portal-sessions";
 import { deleteExpiredExports } from "../privacy/subject-export";
 import { database } from "../db/client";
 import { ensureUpcomingPartitions } from "../db/partitions";
@@ -13,6 +14,7 @@ export function startMaintenance(): void {
     try {
       await ensureUpcomingPartitions(database().pool);
       await deleteExpiredSessions();
+      await deleteExpiredPortalSessions();
       await deleteExpiredExports();
     } catch (error) {
       logger().error({ component: "maintenance", err: error }, "maintenance failed");

@@ -11,7 +11,7 @@ import { runJob } from "../jobs/worker";
 import type { WireEvent } from "../sdk/wire";
 import { eraseForRequest, type ErasureReceipt } from "./erasure";
 import { pseudonymFor } from "./pseudonym";
-import { createRequest, requestsOf, startSelfServiceExport, transitionRequest } from "./requests";
+import { createRequest, requestsFor, startSelfServiceExport, transitionRequest } from "./requests";
 import { SUBJECT_COLUMNS } from "./subject-data";
 
 // The issue's requirement, verbatim: "A database test plants a subject's id, pseudonym and a
@@ -269,7 +269,7 @@ describe("erasure: the receipt", () => {
 
   it("completes the request by the system, unlinks it, and keeps it visible to the requester with the receipt", async () => {
     expect(request).toMatchObject({ status: "completed", subjectPseudonym: null, details: null, requesterId: a.userId });
-    const mine = await requestsOf(a.userId);
+    const mine = await requestsFor({ userId: a.userId });
     const erasure = mine.find((r) => r.id === a.erasureRequestId);
     expect(erasure?.receipt).toEqual(request.receipt);
     expect(erasure?.events.at(-1)).toMatchObject({ fromStatus: "in_progress", toStatus: "completed", actorType: "system", note: "Your data was erased: 7 events and everything linked to you." });

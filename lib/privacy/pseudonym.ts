@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "../db/client";
+import type { Prisma } from "../db/generated/client";
 import { secret } from "../env";
 import { pseudonymize } from "./anonymize";
 
@@ -10,8 +11,8 @@ export function pseudonymFor(externalId: string, key: string = secret()): string
 }
 
 /** The pseudonym for an application user id, recording the link the first time it is seen. */
-export async function ensureSubject(externalId: string): Promise<string> {
+export async function ensureSubject(externalId: string, client: Pick<Prisma.TransactionClient, "subject"> = db()): Promise<string> {
   const pseudonym = pseudonymFor(externalId);
-  await db().subject.upsert({ where: { pseudonym }, create: { externalId, pseudonym }, update: {} });
+  await client.subject.upsert({ where: { pseudonym }, create: { externalId, pseudonym }, update: {} });
   return pseudonym;
 }

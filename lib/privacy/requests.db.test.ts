@@ -4,7 +4,8 @@ import type { Actor } from "../audit/audit";
 import { db } from "../db/client";
 import { pseudonymFor } from "./pseudonym";
 import { extendSchema, isOverdue, OPEN_STATUSES, REQUEST_STATUSES, RESPONSE_DAYS, transitionSchema, type RequestStatus } from "./request-rules";
-import { cancelRequest, createRequest, extendRequest, requestDetail, requestQueue, requestsOf, transitionRequest } from "./requests";
+import { requestDetail, requestQueue } from "./request-queries";
+import { cancelRequest, createRequest, extendRequest, requestsFor, transitionRequest } from "./requests";
 import { expectSafeError } from "@/test/support/errors";
 
 const DAY = 86_400_000;
@@ -261,7 +262,7 @@ describe("cancelRequest", () => {
     await transitionRequest({ id: request.id, to: "verified" }, admin);
     await transitionRequest({ id: request.id, to: "in_progress" }, admin);
 
-    await cancelRequest(request.id, actor.id, actor);
+    await cancelRequest(request.id, { userId: actor.id }, actor);
     const stored = await db().privacyRequest.findUniqueOrThrow({ where: { id: request.id } });
     expect(stored.status).toBe("cancelled");
     expect(stored.completedAt).toBeInstanceOf(Date);
@@ -269,7 +270,7 @@ describe("cancelRequest", () => {
     expect((await auditRows(request.id)).at(-1)).toMatchObject({ action: "privacy_request.cancel", actorRole: "end_user" });
 
     const before = await snapshot(request.id);
-    await expectSafeError(cancelRequest(request.id, actor.id, actor), "conflict");
+    await expectSafeError(cancelRequest(request.id, { userId: actor.id }, actor), "conflict");
     expect(await snapshot(request.id)).toEqual(before);
   });
 
@@ -278,7 +279,7 @@ describe("cancelRequest", () => {
     const request = await createRequest(requester, { type: "rectification" }, actor);
     await walkToCompleted(request.id);
     const before = await snapshot(request.id);
-    await expectSafeError(cancelRequest(request.id, actor.id, actor), "conflict");
+    await expectSafeError(cancelRequest(request.id, { userId: actor.id }, actor), "conflict");
     expect(await snapshot(request.id)).toEqual(before);
   });
 
@@ -287,8 +288,8 @@ describe("cancelRequest", () => {
     const other = await person();
     const request = await createRequest(owner.requester, { type: "erasure" }, owner.actor);
     const before = await snapshot(request.id);
-    await expectSafeError(cancelRequest(request.id, other.actor.id, other.actor), "not_found");
-    await expectSafeError(cancelRequest(randomUUID(), other.actor.id, other.actor), "not_found");
+    await expectSafeError(cancelRequest(request.id, { userId: other.actor.id }, other.actor), "not_found");
+    await expectSafeError(cancelRequest(randomUUID(), { userId: other.actor.id }, other.actor), "not_found");
     expect(await snapshot(request.id)).toEqual(before);
   });
 });
@@ -306,7 +307,7 @@ describe("requestQueue", () => {
     const completedLate = await createRequest(requester, { type: "rectification" }, actor);
     await walkToCompleted(completedLate.id);
     const cancelledLate = await createRequest(requester, { type: "objection" }, actor);
-    await cancelRequest(cancelledLate.id, actor.id, actor);
+    await cancelRequest(cancelledLate.id, { userId: actor.id }, actor);
 
     const past = new Date(Date.now() - 2 * DAY);
     await db().privacyRequest.updateMany({ where: { id: { in: [openLate.id, progressLate.id, completedLate.id, cancelledLate.id] } }, data: { dueAt: past } });
@@ -366,7 +367,7 @@ describe("requestsOf", () => {
     await extendRequest({ id: first.id, days: 10, reason: "Archive restore needed" }, admin);
     await transitionRequest({ id: first.id, to: "completed" }, admin);
 
-    const mine = await requestsOf(alice.actor.id);
+    const mine = await requestsFor({ userId: alice.actor.id });
     expect(mine.map((r) => r.id)).toEqual([second.id, first.id]);
     expect(mine.every((r) => r.subjectPseudonym === alice.pseudonym)).toBe(true);
     expect(mine.map((r) => r.id)).not.toContain(bobs.id);
@@ -384,8 +385,8 @@ describe("requestsOf", () => {
     expect(times).toEqual([...times].sort((a, b) => a - b));
     expect(mine[0]?.events.map((e) => e.toStatus)).toEqual(["received"]);
 
-    const theirs = await requestsOf(bob.actor.id);
+    const theirs = await requestsFor({ userId: bob.actor.id });
     expect(theirs.map((r) => r.id)).toEqual([bobs.id]);
-    expect(await requestsOf(randomUUID())).toEqual([]);
+    expect(await requestsFor({ userId: randomUUID() })).toEqual([]);
   });
 });

@@ -52,7 +52,7 @@ async function ingestFor(subject: string, count: number, opts: { apiKeyId?: stri
 interface Archive {
   format: string;
   generatedAt: string;
-  subject: { id: string | null; pseudonym: string; restricted: boolean };
+  subject: { id: string | null; restricted: boolean };
   events: Record<string, unknown>[];
   sessions: Record<string, unknown>[];
   consent: { current: Record<string, unknown>[]; history: Record<string, unknown>[] };
@@ -62,7 +62,7 @@ interface Archive {
 }
 
 async function archiveOf(exportId: string, requesterId: string): Promise<{ archive: Archive; text: string }> {
-  const file = await exportArchiveFor(exportId, requesterId);
+  const file = await exportArchiveFor(exportId, { userId: requesterId, pseudonym: null });
   expect(file).not.toBeNull();
   const text = file!.json.toString("utf8");
   return { archive: JSON.parse(text) as Archive, text };
@@ -130,7 +130,11 @@ describe("subject export", () => {
 
     const { archive, text } = await archiveOf(result.exportId, me.userId);
     expect(archive.format).toBe(EXPORT_FORMAT);
-    expect(archive.subject).toEqual({ id: me.externalId, pseudonym: me.pseudonym, restricted: false });
+    expect(archive.subject).toEqual({ id: me.externalId, restricted: false });
+    // Internal columns and nulls stay out: no pseudonym, no search vector, no null anywhere.
+    expect(JSON.stringify(archive)).not.toContain(me.pseudonym);
+    expect(JSON.stringify(archive)).not.toContain("search_vector");
+    expect(JSON.stringify(archive)).not.toContain(":null");
     expect(Number.isNaN(Date.parse(archive.generatedAt))).toBe(false);
 
     expect(archive.events).toHaveLength(COUNT);
@@ -174,8 +178,11 @@ describe("subject export", () => {
     expect(archive.training.features).toEqual([expect.objectContaining({ featureSetId: set.id, features: { events: 12 } })]);
 
     // Only the requester can download it.
-    expect(await exportArchiveFor(result.exportId, other.userId)).toBeNull();
-    expect(await exportArchiveFor(randomUUID(), me.userId)).toBeNull();
+    expect(await exportArchiveFor(result.exportId, { userId: other.userId, pseudonym: null })).toBeNull();
+    // The person reaches it by their subject too (a portal session has no account); another subject cannot.
+    expect(await exportArchiveFor(result.exportId, { userId: null, pseudonym: me.pseudonym })).not.toBeNull();
+    expect(await exportArchiveFor(result.exportId, { userId: null, pseudonym: other.pseudonym })).toBeNull();
+    expect(await exportArchiveFor(randomUUID(), { userId: me.userId, pseudonym: me.pseudonym })).toBeNull();
   });
 
   it("returns nothing after expiry, and deleteExpiredExports removes exactly the expired archive", async () => {
@@ -186,16 +193,16 @@ describe("subject export", () => {
     const kept = await runJob((await startSelfServiceExport(keep.requester, keep.actor)).id);
     const expiringId = (expiring.result as { exportId: string }).exportId;
     const keptId = (kept.result as { exportId: string }).exportId;
-    expect(await exportArchiveFor(expiringId, me.userId)).not.toBeNull();
+    expect(await exportArchiveFor(expiringId, { userId: me.userId, pseudonym: null })).not.toBeNull();
 
     await db().subjectExport.update({ where: { id: expiringId }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    expect(await exportArchiveFor(expiringId, me.userId)).toBeNull();
+    expect(await exportArchiveFor(expiringId, { userId: me.userId, pseudonym: null })).toBeNull();
     expect(await db().subjectExport.count({ where: { id: expiringId } })).toBe(1);
 
     expect(await deleteExpiredExports()).toBe(1);
     expect(await db().subjectExport.count({ where: { id: expiringId } })).toBe(0);
     expect(await db().subjectExport.count({ where: { id: keptId } })).toBe(1);
-    expect(await exportArchiveFor(keptId, keep.userId)).not.toBeNull();
+    expect(await exportArchiveFor(keptId, { userId: keep.userId, pseudonym: null })).not.toBeNull();
     expect(await deleteExpiredExports()).toBe(0);
   });
 
