@@ -69,6 +69,10 @@ async function plant(modelVersionId: string): Promise<Planted> {
   for (const rating of [1, -1]) {
     await db().modelFeedback.create({ data: { modelVersionId, eventId: `${uuid}-2`, subjectPseudonym: pseudonym, rating, comment: `reach me at ${email}`, correction: `account ${ext}`, source: "end_user" } });
   }
+  // A portal session the application issued for them (the link, unopened, carries their return URL).
+  await db().portalSession.create({
+    data: { linkTokenHash: randomUUID(), subjectPseudonym: pseudonym, returnUrl: `https://app.example/${ext}`, linkExpiresAt: at, expiresAt: at },
+  });
   const erasure = await createRequest(requester, { type: "erasure", details: `Erase everything about ${ext}; write to ${email}` }, actor);
   const exportJob = await startSelfServiceExport(requester, actor);
   expect((await runJob(exportJob.id)).status).toBe("succeeded");
@@ -191,7 +195,7 @@ beforeAll(async () => {
 
 describe("erasure: the planted-data scan", () => {
   it("plants the subject in every table that can hold them, and the scan sees text, json, text[] and gzipped bytea", async () => {
-    const planted = { system_logs: 7, logging_sessions: 2, consent_settings: 3, consent_history: 4, model_feedback: 2, subject_exports: 1, privacy_requests: 2, users: 1, subjects: 1 };
+    const planted = { system_logs: 7, logging_sessions: 2, consent_settings: 3, consent_history: 4, model_feedback: 2, subject_exports: 1, privacy_requests: 2, portal_sessions: 1, users: 1, subjects: 1 };
     expect(aBefore).toEqual({ ...planted, extracted_features: 1, feature_set_subjects: 1, "subjects.external_id": 1 });
     expect(bBefore).toEqual({ ...planted, extracted_features: 2, feature_set_subjects: 2, "subjects.external_id": 1 });
     // Every registered column was planted (none is left at zero).

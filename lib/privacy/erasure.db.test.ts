@@ -109,13 +109,15 @@ describe("eraseForRequest refuses", () => {
     const p = await person();
     const received = (await erasureRequest(p, "received")).request;
     await expectSafeError(eraseForRequest(received.id), "conflict");
+    // One open erasure request per person: the verified one is a second attempt after the first is set aside.
+    await db().privacyRequest.update({ where: { id: received.id }, data: { status: "rejected" } });
     const verified = await erasureRequest(p, "verified");
     expect(verified.job).toBeNull();
     await expectSafeError(eraseForRequest(verified.request.id), "conflict");
     expect(await dataOf(p)).toEqual(stored);
     const rows = await db().privacyRequest.findMany({ where: { id: { in: [received.id, verified.request.id] } }, orderBy: { receivedAt: "asc" } });
     expect(rows.map((r) => [r.status, r.subjectPseudonym, r.receipt])).toEqual([
-      ["received", p.pseudonym, null],
+      ["rejected", p.pseudonym, null],
       ["verified", p.pseudonym, null],
     ]);
   });

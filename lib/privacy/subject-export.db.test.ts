@@ -160,7 +160,10 @@ describe("subject export", () => {
     expect(archive.consent.current).toHaveLength(purposes);
     expect(archive.consent.current.find((c) => c.purpose === "analytics")).toMatchObject({ granted: false, method: "withdrawal" });
     expect(archive.consent.current.find((c) => c.purpose === "ai_training")).toMatchObject({ granted: true, method: "explicit" });
-    expect(archive.consent.current.find((c) => c.purpose === "marketing")).toMatchObject({ granted: false, method: "default", updatedAt: null });
+    const marketing = archive.consent.current.find((c) => c.purpose === "marketing")!;
+    expect(marketing).toMatchObject({ granted: false, method: "default" });
+    // Never chosen: no date, and no null in its place.
+    expect(Object.keys(marketing)).not.toContain("updatedAt");
     expect(archive.consent.history.map((h) => [h.purpose, h.granted, h.method])).toEqual([
       ["analytics", true, "explicit"],
       ["ai_training", true, "explicit"],
@@ -173,7 +176,7 @@ describe("subject export", () => {
     expect(archive.feedback).toEqual([expect.objectContaining({ rating: 1, comment: "spot on", source: "end_user", modelVersion: { version: "1.4.0", model: { name: model.name } } })]);
     // The training set that included them, the model trained on it, and their row only.
     expect(archive.training.featureSets).toEqual([
-      { id: set.id, featureType: "user_behavior", range: { start: "2026-01-01T00:00:00.000Z", end: "2026-02-01T00:00:00.000Z" }, extractedAt: set.completedAt!.toISOString(), withdrawnAt: null, withdrawal: null, models: [`${model.name} 1.4.0`] },
+      { id: set.id, featureType: "user_behavior", range: { start: "2026-01-01T00:00:00.000Z", end: "2026-02-01T00:00:00.000Z" }, extractedAt: set.completedAt!.toISOString(), models: [`${model.name} 1.4.0`] },
     ]);
     expect(archive.training.features).toEqual([expect.objectContaining({ featureSetId: set.id, features: { events: 12 } })]);
 
@@ -232,7 +235,7 @@ describe("subject export", () => {
     expect(result.counts).toEqual({ events: 0, sessions: 0, consentHistory: 0, requests: 1, feedback: 0, trainingSets: 0 });
     const { archive } = await archiveOf(result.exportId, me.userId);
     expect(archive.format).toBe(EXPORT_FORMAT);
-    expect(archive.subject).toEqual({ id: null, pseudonym: me.pseudonym, restricted: false });
+    expect(archive.subject).toEqual({ restricted: false });
     expect(archive.events).toEqual([]);
     expect(archive.sessions).toEqual([]);
     expect(archive.consent.history).toEqual([]);

@@ -53,7 +53,7 @@ export async function buildSubjectExport(job: JobRecord, progress: Progress) {
   const out = new ArchiveWriter();
   const generatedAt = new Date();
   await out.write(`{"format":${JSON.stringify(EXPORT_FORMAT)},"generatedAt":${JSON.stringify(generatedAt.toISOString())},`);
-  await out.write(`"subject":${JSON.stringify({ id: subject?.externalId ?? null, restricted: Boolean(subject?.restrictedAt) })},"events":[`);
+  await out.write(`"subject":${JSON.stringify({ ...(subject ? { id: subject.externalId } : {}), restricted: Boolean(subject?.restrictedAt) })},"events":[`);
   let events = 0;
   let after: { at: Date; id: string } | null = null;
   for (;;) {
