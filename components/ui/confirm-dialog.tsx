@@ -1,6 +1,6 @@
 "use client";
 
-import { useRef, type ReactNode } from "react";
+import { useId, useRef, type ReactNode } from "react";
 import { Button } from "./button";
 
 /**
@@ -25,14 +25,15 @@ export function ConfirmDialog({
   tone?: "danger" | "primary";
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
   return (
     <>
       <Button type="button" variant={tone === "danger" ? "danger" : "primary"} disabled={disabled} onClick={() => ref.current?.showModal()}>
         {trigger}
       </Button>
-      <dialog ref={ref} aria-labelledby={`${title}-title`} className="w-[min(32rem,calc(100vw-2rem))] rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40">
+      <dialog ref={ref} aria-labelledby={titleId} className="w-[min(32rem,calc(100vw-2rem))] rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40">
         <div className="space-y-3 p-5">
-          <h2 id={`${title}-title`} className="text-base font-semibold text-slate-900">
+          <h2 id={titleId} className="text-base font-semibold text-slate-900">
             {title}
           </h2>
           <div className="space-y-2 text-sm text-slate-700">{children}</div>
