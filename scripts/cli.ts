@@ -81,7 +81,7 @@ function parseOrThrow<T>(result: { success: true; data: T } | { success: false; 
 
 async function run(command: string, values: Record<string, string | undefined>): Promise<void> {
   const permission = COMMAND_PERMISSIONS[command];
-  if (permission === undefined) throw new UsageError(`unknown command ${command}`);
+  if (permission === undefined) throw new UsageError(`Unknown command "${command}"`);
   if (permission !== null && !can(OPERATOR_ROLE, permission)) throw new UsageError(`${command} needs the ${permission} permission`);
   switch (command) {
     case "migrate":
