@@ -46,7 +46,7 @@ test("app-user-77 opens the privacy center from the application, withdraws AI tr
   const auth = { Authorization: `Bearer ${secret}` };
 
   // The application sends events for its user and records the consent they gave in the app.
-  const consent = await request.put("/api/v1/consent", { headers: auth, data: { subject, purposes: { ai_training: true } } });
+  const consent = await request.put("/api/v1/consent", { headers: auth, data: { subject, purposes: { analytics: true, ai_training: true } } });
   expect(consent.status()).toBe(200);
   const sent = await request.post("/api/v1/events", {
     headers: auth,
@@ -138,7 +138,8 @@ test("an objection filed by the application takes the person out of the next fea
   const subject = `app-user-88-${run}`;
   const secret = await asAdmin(browser, (page) => createAppKey(page, `Objections ${run}`, ["ingest", "consent", "privacy"]));
   const auth = { Authorization: `Bearer ${secret}` };
-  expect((await request.put("/api/v1/consent", { headers: auth, data: { subject, purposes: { ai_training: true } } })).status()).toBe(200);
+  // Product events (analytics) linked to them, and training allowed.
+  expect((await request.put("/api/v1/consent", { headers: auth, data: { subject, purposes: { analytics: true, ai_training: true } } })).status()).toBe(200);
   const sent = await request.post("/api/v1/events", {
     headers: auth,
     data: { events: [{ id: `${run}-1`, type: "user_action", action: "search", component: "web", subject, sessionId: `${run}-s`, timestamp: ago(120) }] },

@@ -10,7 +10,9 @@ export async function GET(request: Request, { params }: { params: Promise<{ toke
   const session = token === "ended" ? null : await openPortalSession(token);
   // `ended` is where a signed-out portal session lands; a used or expired link gets a 410.
   if (!session) return endedPage(token !== "ended");
-  const response = NextResponse.redirect(new URL("/privacy", request.url), 303);
+  // A relative Location: behind a proxy (or under another host name) the cookie and the privacy
+  // center stay on the host the person opened the link on.
+  const response = new NextResponse(null, { status: 303, headers: { Location: "/privacy", "Cache-Control": "no-store" } });
   response.cookies.set(PORTAL_COOKIE, session.token, {
     httpOnly: true,
     sameSite: "lax",
