@@ -21,6 +21,7 @@ test("an end user sends a request, an admin works it to completion, the person s
   await expect(console.getByText(details)).toBeVisible();
 
   await console.getByRole("button", { name: "Reject" }).click();
+  await console.getByRole("dialog", { name: "Reject this request?" }).getByRole("button", { name: "Reject the request" }).click();
   await expect(console.getByTestId("form-error")).toContainText("Give the person a reason");
 
   await console.getByRole("button", { name: "Mark verified" }).click();
@@ -30,6 +31,10 @@ test("an end user sends a request, an admin works it to completion, the person s
   await expect(console.getByText("Extended: We need to confirm the change with you.")).toBeVisible();
   await expect(console.getByRole("button", { name: "Extend" })).toHaveCount(0);
   await console.getByRole("button", { name: "Mark in progress" }).click();
+  // A rectification completes with a note the person reads.
+  await console.getByRole("button", { name: "Mark completed" }).click();
+  await expect(console.getByTestId("form-error")).toContainText("Tell the person what was corrected");
+  await console.getByLabel(/What was corrected/).fill("Your display name now reads as you asked.");
   await console.getByRole("button", { name: "Mark completed" }).click();
   await expect(console.getByText("This request is closed.")).toBeVisible();
 
@@ -44,6 +49,8 @@ test("an end user sends a request, an admin works it to completion, the person s
   await expect(timeline).toContainText("Deadline extended");
   await expect(timeline).toContainText("We need to confirm the change with you.");
   await expect(timeline).toContainText("Completed");
+  await expect(mine.getByTestId("resolution-note")).toHaveText("Your display name now reads as you asked.");
+  await expect(mine.getByTestId("request-details")).toContainText(details);
   await user.close();
   await admin.close();
 });

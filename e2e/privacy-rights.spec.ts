@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { strFromU8, unzipSync } from "fflate";
 import { expect, test, type Page } from "@playwright/test";
 import { SECOND_END_USER, storageState } from "./accounts";
 
@@ -27,7 +28,7 @@ async function signInAsEli(page: Page) {
 
 interface ExportedArchive {
   format: string;
-  subject: { id: string | null; pseudonym: string };
+  subject: { id?: string; restricted: boolean };
   events: { event_id: string; purpose: string | null }[];
 }
 
@@ -94,9 +95,13 @@ test.describe("a person's privacy rights, from the privacy center to the admin a
     expect(archiveUrl).toMatch(/^\/privacy\/exports\/[0-9a-f-]{36}$/);
 
     const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
-    expect(download.suggestedFilename()).toMatch(/^clearlog-my-data-\d{4}-\d{2}-\d{2}\.json$/);
-    const archive = JSON.parse(await readFile((await download.path())!, "utf8")) as ExportedArchive;
-    expect(archive.format).toBe("clearlog.subject-export/1");
+    expect(download.suggestedFilename()).toMatch(/^my-data-\d{4}-\d{2}-\d{2}\.zip$/);
+    // A ZIP: a readable summary and the machine-readable JSON.
+    const files = unzipSync(new Uint8Array(await readFile((await download.path())!)));
+    expect(Object.keys(files).sort()).toEqual(["my-data.json", "summary.html"]);
+    expect(strFromU8(files["summary.html"]!)).toContain(SECOND_END_USER.subject);
+    const archive = JSON.parse(strFromU8(files["my-data.json"]!)) as ExportedArchive;
+    expect(archive.format).toBe("clearlog.subject-export/2");
     expect(archive.subject.id).toBe(SECOND_END_USER.subject);
     const ids = archive.events.map((e) => e.event_id);
     expect(ids).toContain(essentialEventId);
@@ -127,6 +132,7 @@ test.describe("a person's privacy rights, from the privacy center to the admin a
     await expect(adminPage.getByText(details)).toBeVisible();
     await adminPage.getByRole("button", { name: "Mark verified" }).click();
     await adminPage.getByRole("button", { name: "Start erasure" }).click();
+    await adminPage.getByRole("dialog", { name: "Erase this person's data?" }).getByRole("button", { name: "Erase everything" }).click();
     const progress = adminPage.getByTestId("job-progress");
     await expect(progress).toBeVisible();
     await expect(progress.getByRole("progressbar", { name: "Erasure" })).toBeVisible();
@@ -144,7 +150,8 @@ test.describe("a person's privacy rights, from the privacy center to the admin a
     const receipt = mine.getByTestId("erasure-receipt");
     await expect(receipt).toBeVisible();
     await expect(receipt.getByRole("listitem").filter({ hasText: "events deleted" })).toContainText(count.toLocaleString("en"));
-    await expect(page.getByText("No data is linked to your account yet")).toBeVisible();
+    await expect(page.getByTestId("erased-notice")).toContainText("Your data was erased");
+    await expect(page.getByText("We hold no data about you")).toBeVisible();
     await expect(page.getByTestId("purpose-analytics")).toHaveCount(0);
     await expect(page.getByRole("button", { name: "Download my data" })).toBeDisabled();
     await expect(page.getByTestId("ready-exports")).toHaveCount(0);

@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { storageState } from "./accounts";
 
-const ADMIN_ONLY = ["/admin", "/admin/api-keys", "/admin/audit", "/admin/privacy-requests", "/admin/consent", "/admin/rules", "/admin/retention"];
+const ADMIN_ONLY = ["/admin", "/admin/api-keys", "/admin/audit", "/admin/privacy-requests", "/admin/consent", "/admin/rules", "/admin/retention", "/admin/users", "/admin/privacy-requests/new"];
 const SCIENTIST_PAGES = ["/admin/logs", "/admin/training", "/admin/models"];
 
 test.describe("strangers", () => {

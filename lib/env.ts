@@ -58,6 +58,12 @@ const schema = z.object({
     .transform((v) => (v.toLowerCase() === "off" ? 0 : Number(v)))
     .pipe(z.number().max(65535, "must be a port number, 0 or off"))
     .default(4317),
+  CLEARLOG_PUBLIC_URL: optionalUrl,
+  CLEARLOG_SUPABASE_SUBJECT_CLAIM: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/, "must be a claim name or a dotted path such as app_metadata.user_id")
+    .default("sub"),
   NEXT_PUBLIC_SUPABASE_URL: optionalUrl,
   NEXT_PUBLIC_SUPABASE_ANON_KEY: z.string().optional(),
 });

@@ -63,7 +63,7 @@ describe("seedDemoWorkspace", () => {
     expect(keys).toHaveLength(1);
     expect(seed.apiKey!.startsWith(`${keys[0]!.prefix}_`)).toBe(true);
     expect(keys[0]!.secretHash).not.toContain(seed.apiKey!.slice(13));
-    for (const scope of ["ingest", "consent", "feedback"] as const) {
+    for (const scope of ["ingest", "consent", "feedback", "privacy"] as const) {
       expect(await authenticateApiKey(seed.apiKey!, scope)).toMatchObject({ keyId: keys[0]!.id });
     }
     const wrong = `${seed.apiKey!.slice(0, -1)}${seed.apiKey!.endsWith("A") ? "B" : "A"}`;

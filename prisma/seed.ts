@@ -79,7 +79,7 @@ export async function seedDemoWorkspace(options: { events?: number; now?: Date }
       const admin = users[0]!;
       const scientist = users[1]!;
       await tx.apiKey.create({
-        data: { name: "Demo application", prefix, secretHash: sha256Hex(key), scopes: ["ingest", "consent", "feedback"], createdById: admin.id },
+        data: { name: "Demo application", prefix, secretHash: sha256Hex(key), scopes: ["ingest", "consent", "feedback", "privacy"], createdById: admin.id },
       });
       await tx.subject.createMany({ data: subjects });
       const settings = [];
@@ -101,10 +101,10 @@ export async function seedDemoWorkspace(options: { events?: number; now?: Date }
       await tx.systemLog.createMany({ data: events });
       await tx.loggingSession.createMany({ data: sessions });
       const requests = [
-        { subject: subjects[3]!, type: "access", steps: ["received"], details: "Please send me a copy of my data.", daysAgo: 2 },
-        { subject: subjects[7]!, type: "erasure", steps: ["received", "verified"], details: "Delete my account data.", daysAgo: 12 },
-        { subject: subjects[15]!, type: "objection", steps: ["received"], details: "Stop using my data for personalization.", daysAgo: 34 },
-        { subject: subjects[11]!, type: "rectification", steps: ["received", "verified", "in_progress", "completed"], details: "My display name is misspelled.", daysAgo: 40 },
+        { subject: subjects[3]!, type: "access", steps: ["received"], details: "Please send me a copy of my data.", daysAgo: 2, channel: "api", verificationMethod: "application" },
+        { subject: subjects[7]!, type: "erasure", steps: ["received", "verified"], details: "Delete my account data.", daysAgo: 12, channel: "admin", verificationMethod: "email_confirmation", requesterContact: "support ticket #4411" },
+        { subject: subjects[15]!, type: "objection", steps: ["received"], details: "Stop using my data for personalization.", daysAgo: 34, channel: "portal_session", verificationMethod: "application_session", purpose: "personalization" },
+        { subject: subjects[11]!, type: "rectification", steps: ["received", "verified", "in_progress", "completed"], details: "My display name is misspelled.", daysAgo: 40, channel: "admin", verificationMethod: "identity_document", requesterContact: "letter of 2 November", note: "Display name corrected in every record." },
       ] as const;
       for (const r of requests) {
         const receivedAt = new Date(now.getTime() - r.daysAgo * day);
@@ -118,10 +118,25 @@ export async function seedDemoWorkspace(options: { events?: number; now?: Date }
             receivedAt,
             dueAt: new Date(receivedAt.getTime() + 30 * day),
             completedAt: status === "completed" ? new Date(receivedAt.getTime() + 20 * day) : null,
+            channel: r.channel,
+            verificationMethod: r.verificationMethod,
+            requesterContact: "requesterContact" in r ? r.requesterContact : null,
+            filedById: r.channel === "admin" ? admin.id : null,
+            purpose: "purpose" in r ? r.purpose : null,
+            resolutionNote: "note" in r ? r.note : null,
           },
         });
         await tx.privacyRequestEvent.createMany({
-          data: r.steps.map((to, i) => ({ requestId: request.id, fromStatus: i === 0 ? null : r.steps[i - 1]!, toStatus: to, actorType: "user", occurredAt: new Date(receivedAt.getTime() + i * 3 * day) })),
+          data: r.steps.map((to, i) => ({
+            requestId: request.id,
+            fromStatus: i === 0 ? null : r.steps[i - 1]!,
+            toStatus: to,
+            // The first step is the requester's; the admin takes the others.
+            actorType: i === 0 && r.channel !== "admin" ? (r.channel === "api" ? "system" : "subject") : "user",
+            actorId: i === 0 && r.channel !== "admin" ? null : admin.id,
+            note: to === "completed" && "note" in r ? r.note : null,
+            occurredAt: new Date(receivedAt.getTime() + i * 3 * day),
+          })),
         });
       }
       const model = await tx.model.create({

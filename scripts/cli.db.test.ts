@@ -134,6 +134,31 @@ describe("operator CLI", { timeout: 120_000 }, () => {
     expect(rows).toEqual([{ display_name: "Grace Hopper" }]);
   });
 
+  it("user:create --subject links the end user to the application's user id; user:unlink and user:link change it, audited", async () => {
+    const linkedTo = async (email: string) =>
+      (await query<{ external_id: string | null }>(`SELECT s.external_id FROM users u LEFT JOIN subjects s ON s.pseudonym = u.subject_pseudonym WHERE u.email = $1`, [email]))[0]?.external_id;
+    const run = await cli("user:create", "--email", "ada@example.test", "--name", "Ada", "--role", "end_user", "--subject", "app-user-42");
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^Created end_user ada@example\.test \([0-9a-f-]{36}\), linked to application user app-user-42$/m);
+    expect(await linkedTo("ada@example.test")).toBe("app-user-42");
+
+    const staff = await cli("user:create", "--email", "staff@example.test", "--name", "Staff", "--role", "admin", "--subject", "app-user-43");
+    expectCleanError(staff, 1, /Only an end user's account can be linked/);
+    expect(await query(`SELECT 1 FROM users WHERE email = 'staff@example.test'`)).toHaveLength(0);
+
+    expect((await cli("user:unlink", "--email", "ada@example.test")).code).toBe(0);
+    expect(await linkedTo("ada@example.test")).toBeNull();
+    const relink = await cli("user:link", "--email", "ada@example.test", "--subject", "app-user-44");
+    expect(relink.code, relink.stderr).toBe(0);
+    expect(await linkedTo("ada@example.test")).toBe("app-user-44");
+    const audit = await query<{ action: string; metadata: string }>(
+      `SELECT a.action, a.metadata::text FROM audit_log a JOIN users u ON u.id::text = a.resource_id WHERE u.email = 'ada@example.test' ORDER BY a.id`,
+    );
+    expect(audit.map((a) => a.action)).toEqual(["user.create", "user.unlink_subject", "user.link_subject"]);
+    // The audit names neither the e-mail nor the application user id.
+    for (const a of audit) expect(a.metadata).not.toMatch(/app-user|ada@/);
+  });
+
   it("user:set-role changes the role, ends sessions and is audited as cli", async () => {
     const [user] = await query<{ id: string }>(`SELECT id FROM users WHERE email = 'grace@example.test'`);
     await query(

@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
-import { createApiKeySchema } from "../lib/auth/api-key-scopes";
+import { API_KEY_SCOPES, createApiKeySchema } from "../lib/auth/api-key-scopes";
 import { createApiKey, listApiKeys, revokeApiKey } from "../lib/auth/api-keys";
 import { can, type Permission } from "../lib/auth/permissions";
 import { ROLES, type Role } from "../lib/auth/roles";
-import { createUser, createUserSchema, setUserRole } from "../lib/auth/users";
+import { createUser, createUserSchema, linkSubject, setUserRole, unlinkSubject } from "../lib/auth/users";
 import { writeAudit, type Actor } from "../lib/audit/audit";
-import { database } from "../lib/db/client";
+import { database, db } from "../lib/db/client";
 import { migrate, MigrationError } from "../lib/db/migrator";
 import { ensureUpcomingPartitions } from "../lib/db/partitions";
 import { EnvError } from "../lib/env";
@@ -26,8 +26,11 @@ const HELP = `Usage: npm run cli -- <command> [options]
 Commands:
   migrate                                   apply pending migrations
   seed                                      create the demo workspace (only into an empty database)
-  user:create --email E --name N --role R [--password P]
-                                            create a user (a password is generated and printed if omitted)
+  user:create --email E --name N --role R [--password P] [--subject ID]
+                                            create a user (a password is generated and printed if omitted);
+                                            --subject links an end user to the application's user id ID
+  user:link --email E --subject ID          link an end user's account to the application's user id
+  user:unlink --email E                     remove that link
   user:set-role --email E --role R          change a user's role (ends their sessions)
   api-key:create --name N --scopes a,b      create an API key; the secret is printed once
   api-key:list                              list keys (prefix, scopes, created, last used, revoked)
@@ -40,7 +43,7 @@ Commands:
   subject:models --subject ID               the model versions trained on a person's data (their
                                             application id), and whether they withdrew since
 
-Roles: ${ROLES.join(", ")}. Scopes: ingest, consent, feedback.`;
+Roles: ${ROLES.join(", ")}. Scopes: ${API_KEY_SCOPES.join(", ")}.`;
 
 const actor: Actor = { type: "cli" };
 
@@ -52,6 +55,8 @@ const COMMAND_PERMISSIONS: Record<string, Permission | null> = {
   seed: null,
   "user:create": "users.manage",
   "user:set-role": "users.manage",
+  "user:link": "users.manage",
+  "user:unlink": "users.manage",
   "api-key:create": "api_keys.manage",
   "api-key:list": "api_keys.manage",
   "api-key:revoke": "api_keys.manage",
@@ -76,7 +81,7 @@ function parseOrThrow<T>(result: { success: true; data: T } | { success: false; 
 
 async function run(command: string, values: Record<string, string | undefined>): Promise<void> {
   const permission = COMMAND_PERMISSIONS[command];
-  if (permission === undefined) throw new UsageError(`unknown command ${command}`);
+  if (permission === undefined) throw new UsageError(`Unknown command "${command}"`);
   if (permission !== null && !can(OPERATOR_ROLE, permission)) throw new UsageError(`${command} needs the ${permission} permission`);
   switch (command) {
     case "migrate":
@@ -90,10 +95,10 @@ async function run(command: string, values: Record<string, string | undefined>):
     case "user:create": {
       const generated = values.password ? null : randomBytes(12).toString("base64url");
       const input = parseOrThrow(
-        createUserSchema.safeParse({ email: required(values, "email"), displayName: required(values, "name"), role: required(values, "role"), password: values.password ?? generated }),
+        createUserSchema.safeParse({ email: required(values, "email"), displayName: required(values, "name"), role: required(values, "role"), password: values.password ?? generated, subject: values.subject }),
       );
       const user = await createUser(input, actor);
-      console.log(`Created ${user.role} ${user.email} (${user.id})`);
+      console.log(`Created ${user.role} ${user.email} (${user.id})${input.subject ? `, linked to application user ${input.subject}` : ""}`);
       if (generated) console.log(`Password (shown once): ${generated}`);
       return;
     }
@@ -102,6 +107,21 @@ async function run(command: string, values: Record<string, string | undefined>):
       if (!(ROLES as readonly string[]).includes(role)) throw new UsageError(`--role must be one of ${ROLES.join(", ")}`);
       const user = await setUserRole(required(values, "email"), role as Role, actor);
       console.log(`${user.email} is now ${user.role}`);
+      return;
+    }
+    case "user:link":
+    case "user:unlink": {
+      const email = required(values, "email").trim().toLowerCase();
+      const user = await db().user.findUnique({ where: { email }, select: { id: true } });
+      if (!user) throw new UsageError(`No user with email ${email}`);
+      if (command === "user:link") {
+        const subject = required(values, "subject");
+        await linkSubject(user.id, subject, actor);
+        console.log(`${email} is linked to application user ${subject}`);
+      } else {
+        await unlinkSubject(user.id, actor);
+        console.log(`${email} is no longer linked to an application user`);
+      }
       return;
     }
     case "api-key:create": {

@@ -31,6 +31,7 @@ async function main() {
     ["/admin/audit", "audit-log"],
     ["/admin/consent", "consent"],
     ["/admin/privacy-requests", "privacy-requests"],
+    ["/admin/users", "users"],
     ["/admin/rules", "rules"],
     ["/admin/retention", "retention"],
   ] as const) {
@@ -68,6 +69,18 @@ async function main() {
   await login(mobile, "admin@clearlog.demo", "demo-admin-pass");
   await settled(mobile);
   await mobile.screenshot({ path: `${out}/dashboard-mobile.png`, fullPage: true });
+  for (const [path, name] of [
+    ["/admin/privacy-requests", "privacy-requests-mobile"],
+    ["/admin/users", "users-mobile"],
+  ] as const) {
+    await mobile.goto(`${base}${path}`);
+    await settled(mobile);
+    await mobile.screenshot({ path: `${out}/${name}.png`, fullPage: true });
+  }
+  const mobilePortal = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  await login(mobilePortal, "user@clearlog.demo", "demo-user-pass");
+  await settled(mobilePortal);
+  await mobilePortal.screenshot({ path: `${out}/privacy-portal-mobile.png`, fullPage: true });
   await browser.close();
   console.log(`screenshots written to ${out}/`);
 }

@@ -7,6 +7,8 @@ export interface TimelineEntry {
   toStatus: RequestStatus;
   note: string | null;
   occurredAt: string;
+  /** for admins: who acted (an admin's name, an API key); the person's own view leaves it out */
+  actor?: string | null;
 }
 
 export function Timeline({ entries }: { entries: TimelineEntry[] }) {
@@ -16,6 +18,7 @@ export function Timeline({ entries }: { entries: TimelineEntry[] }) {
         <li key={e.id} className="text-sm">
           <span className="text-slate-500">{formatDateTime(e.occurredAt)}</span>{" "}
           <span className="font-medium text-slate-800">{e.fromStatus === e.toStatus ? "Deadline extended" : STATUS_LABELS[e.toStatus]}</span>
+          {e.actor && <span className="text-slate-500"> · by {e.actor}</span>}
           {e.note && <p className="mt-0.5 text-slate-600">{e.note}</p>}
         </li>
       ))}

@@ -10,13 +10,16 @@ export interface HistoryRow {
   method: string;
   noticeVersion: string;
   recordedAt: string;
+  /** why the organisation changed it (method admin) */
+  reason?: string | null;
 }
 
 const METHOD: Record<string, string> = {
   explicit: "you granted it",
   withdrawal: "you withdrew it",
   gpc: "Global Privacy Control",
-  admin: "an administrator",
+  admin: "changed by the organisation",
+  objection: "your objection",
   api: "the application",
   default: "default",
 };
@@ -30,7 +33,10 @@ export function ConsentHistory({ rows, names }: { rows: HistoryRow[]; names: Rec
           <td className="whitespace-nowrap py-2 pr-4 text-slate-600">{formatDateTime(r.recordedAt)}</td>
           <td className="py-2 pr-4 text-slate-800">{names[r.purpose] ?? r.purpose}</td>
           <td className="py-2 pr-4">{r.granted ? <Badge tone="green">Granted</Badge> : <Badge tone="neutral">Withdrawn</Badge>}</td>
-          <td className="py-2 pr-4 text-slate-600">{METHOD[r.method] ?? r.method}</td>
+          <td className="py-2 pr-4 text-slate-600">
+            {METHOD[r.method] ?? r.method}
+            {r.reason && <span className="block text-xs text-slate-500">Reason: {r.reason}</span>}
+          </td>
           <td className="py-2 text-slate-500">{r.noticeVersion}</td>
         </tr>
       ))}

@@ -27,8 +27,9 @@ export function DataExportPanel({ running, ready, linked }: { running: JobView |
   return (
     <div className="space-y-4">
       <p className="text-sm text-slate-600">
-        One JSON file with everything we hold about you: your events, sessions, consent choices and their history, your requests, the feedback you
-        gave, and the training sets that included you, with the models trained on them. It stays available for 7 days.
+        A ZIP file with everything we hold about you: a readable summary (open <code>summary.html</code> in any browser) and the same data as
+        machine-readable JSON you can take to another service — your events, sessions, consent choices and their history, your requests, the
+        feedback you gave, and the training sets that included you, with the models trained on them. It stays available for 7 days.
       </p>
       <FormError message={error} />
       {running ? (

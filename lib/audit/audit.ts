@@ -7,7 +7,9 @@ export type Actor =
   | { type: "user"; id: string; role: Role }
   | { type: "api_key"; id: string }
   | { type: "system" }
-  | { type: "cli" };
+  | { type: "cli" }
+  /** a person in a portal session the application issued: the id is the portal session's */
+  | { type: "subject"; id: string };
 
 /** Counts, ids, field names, reasons. Never payload values or personal data (docs/security.md). */
 export type AuditMetadata = Record<string, string | number | boolean | null | readonly string[]>;

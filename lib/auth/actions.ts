@@ -9,7 +9,9 @@ import { getCurrentUser } from "./current-user";
 import { definePublicAction } from "./define-action";
 import { deleteSession, SESSION_COOKIE } from "./local-sessions";
 import { loginSchema, loginWithPassword, secureCookiesFor } from "./login";
+import { endPortalSession, PORTAL_COOKIE } from "./portal-sessions";
 import { homeFor } from "./roles";
+import { actorOf } from "./session-user";
 import { safeNext } from "./safe-next";
 import { clientAddress } from "./throttle";
 import { supabaseSignIn, supabaseSignOut } from "./supabase-provider";
@@ -52,6 +54,14 @@ export const loginAction = definePublicAction("auth.login", async (_prev: LoginS
 export const logoutAction = definePublicAction("auth.logout", async (): Promise<void> => {
   const user = await getCurrentUser();
   const cookies = await requestCookies();
+  if (user?.provider === "portal") {
+    // A portal session has no login page to go back to: end it and return to the application.
+    const token = cookies.get(PORTAL_COOKIE);
+    if (token) await endPortalSession(token);
+    cookies.setAll([{ name: PORTAL_COOKIE, value: "", options: { path: "/", maxAge: 0 } }]);
+    await writeAudit({ actor: actorOf(user), action: "auth.logout", resourceType: "portal_session", resourceId: user.id, outcome: "success" });
+    redirect(user.returnUrl ?? "/privacy/session/ended");
+  }
   if (supabaseConfigured()) {
     await supabaseSignOut(cookies);
   } else {

@@ -9,6 +9,7 @@ export const API_KEY_SCOPE_LABELS: Record<ApiKeyScope, string> = {
   ingest: "Send events",
   consent: "Read and update consent",
   feedback: "Send model feedback",
+  privacy: "Privacy center sessions and requests",
 };
 
 export const createApiKeySchema = z.object({

@@ -6,6 +6,7 @@ import { supabaseConfigured } from "../env";
 import { ForbiddenError, NotAuthenticatedError } from "../errors";
 import { requestCookies } from "./cookie-adapter";
 import { SESSION_COOKIE, userForSessionToken } from "./local-sessions";
+import { PORTAL_COOKIE, userForPortalToken } from "./portal-sessions";
 import { REQUEST_PATH_HEADER } from "./request-path";
 import { can, type Permission } from "./permissions";
 import type { SessionUser } from "./session-user";
@@ -14,8 +15,9 @@ import { supabaseUser } from "./supabase-provider";
 /** The signed-in user of this request, from whichever provider is configured; once per request. */
 export const getCurrentUser = cache(async (): Promise<SessionUser | null> => {
   const cookies = await requestCookies();
-  if (supabaseConfigured()) return supabaseUser(cookies);
-  return userForSessionToken(cookies.get(SESSION_COOKIE));
+  const account = supabaseConfigured() ? await supabaseUser(cookies) : await userForSessionToken(cookies.get(SESSION_COOKIE));
+  // A signed-in account wins; otherwise a portal session the application issued (no account).
+  return account ?? userForPortalToken(cookies.get(PORTAL_COOKIE));
 });
 
 /** For pages and layouts: sends strangers to the login page and refuses a role without `permission` with a 403. */

@@ -5,7 +5,7 @@ import { writeAudit, type Actor } from "../audit/audit";
 import { SafeError } from "../errors";
 import { getCurrentUser } from "./current-user";
 import { can, type Permission } from "./permissions";
-import type { SessionUser } from "./session-user";
+import { actorOf, type SessionUser } from "./session-user";
 
 export type ActionResult<T> =
   | { ok: true; data: T }
@@ -45,7 +45,7 @@ export function defineAction<S extends z.ZodType, T>(
   const action = async (input: unknown): Promise<ActionResult<T>> => {
     const user = await getCurrentUser();
     if (!user) return { ok: false, error: "Your session has ended. Sign in again." };
-    const actor: Actor = { type: "user", id: user.id, role: user.role };
+    const actor: Actor = actorOf(user);
     if (!can(user.role, config.permission)) {
       await writeAudit({ actor, action: config.name, resourceType: config.resourceType, outcome: "denied" });
       return { ok: false, error: "You do not have access to this." };

@@ -45,6 +45,7 @@ export const CONSOLE_SECTIONS: readonly ConsoleSection[] = [
   { href: "/admin/training", label: "Training data", permission: "training.use" },
   { href: "/admin/models", label: "Models", permission: "models.manage" },
   { href: "/admin/api-keys", label: "API keys", permission: "api_keys.manage" },
+  { href: "/admin/users", label: "Users", permission: "users.manage" },
   { href: "/admin/audit", label: "Audit log", permission: "audit.read" },
 ];
 

@@ -2,6 +2,7 @@ import { decodeJwt, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "../db/client";
 import { overrideEnv } from "../env";
+import { pseudonymFor } from "../privacy/pseudonym";
 import { supabaseSignIn, supabaseSignOut, supabaseUser } from "./supabase-provider";
 import { startSupabaseStandIn, type StandInUser, type SupabaseStandIn } from "@/test/support/supabase-stand-in";
 import { CookieJar } from "./cookie-jar";
@@ -88,6 +89,29 @@ describe("Supabase provider", () => {
     const json = asJson(audit[0]).toLowerCase();
     expect(json).not.toContain("ada.admin");
     expect(json).not.toContain("@");
+  });
+
+  it("links an end user to their subject by the configured claim: the Supabase user id by default, or a claim path", async () => {
+    const eve = standIn.addUser({ email: "eve.end@example.test", password: PASSWORD });
+    const { result } = await signIn(eve);
+    expect(result).toMatchObject({ ok: true, user: { role: "end_user", subjectPseudonym: pseudonymFor(eve.id) } });
+    expect(await db().subject.findUnique({ where: { pseudonym: pseudonymFor(eve.id) } })).toMatchObject({ externalId: eve.id });
+    expect(await db().auditLog.count({ where: { action: "user.link_subject", resourceId: result.ok ? result.user.id : "" } })).toBe(1);
+
+    // An app whose own user id lives in app_metadata: CLEARLOG_SUPABASE_SUBJECT_CLAIM names the path.
+    const restore = overrideEnv({ CLEARLOG_SUPABASE_SUBJECT_CLAIM: "app_metadata.app_user_id" });
+    try {
+      const finn = standIn.addUser({ email: "finn.end@example.test", password: PASSWORD, appMetadata: { app_user_id: "shop-user-9" } });
+      const signed = await signIn(finn);
+      expect(signed.result).toMatchObject({ ok: true, user: { subjectPseudonym: pseudonymFor("shop-user-9") } });
+      // Staff are never linked, and a missing claim links nothing.
+      const ops = standIn.addUser({ email: "ops.admin@example.test", password: PASSWORD, appMetadata: { role: "admin", app_user_id: "shop-user-10" } });
+      expect((await signIn(ops)).result).toMatchObject({ ok: true, user: { role: "admin", subjectPseudonym: null } });
+      const gus = standIn.addUser({ email: "gus.end@example.test", password: PASSWORD });
+      expect((await signIn(gus)).result).toMatchObject({ ok: true, user: { role: "end_user", subjectPseudonym: null } });
+    } finally {
+      restore();
+    }
   });
 
   it("refuses a wrong password with a clear message, sets no cookie and audits the failure without the email", async () => {

@@ -4,6 +4,7 @@ import type { WebSocketLikeConstructor } from "@supabase/supabase-js";
 import { writeAudit } from "../audit/audit";
 import { db } from "../db/client";
 import { env } from "../env";
+import { linkSubject } from "../privacy/pseudonym";
 import type { CookieAdapter } from "./cookie-adapter";
 import type { LoginInput, LoginResult } from "./login";
 import { ROLES, type Role } from "./roles";
@@ -39,6 +40,14 @@ interface VerifiedClaims {
   user_metadata?: { full_name?: unknown; name?: unknown };
 }
 
+/** The application's user id in the claims: CLEARLOG_SUPABASE_SUBJECT_CLAIM, a name or a dotted path. */
+export function subjectFromClaims(claims: object, path: string = env().CLEARLOG_SUPABASE_SUBJECT_CLAIM): string | null {
+  let value: unknown = claims;
+  for (const part of path.split(".")) value = value && typeof value === "object" ? (value as Record<string, unknown>)[part] : undefined;
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  return typeof value === "string" && value.length > 0 && value.length <= 256 ? value : null;
+}
+
 function roleFromClaims(claims: VerifiedClaims): Role | null {
   const role = claims.app_metadata?.role;
   return typeof role === "string" && (ROLES as readonly string[]).includes(role) ? (role as Role) : null;
@@ -57,14 +66,22 @@ export async function userFromClaims(claims: VerifiedClaims): Promise<SessionUse
     (await db().user.findFirst({ where: { email, provider: "supabase", externalId: null } }));
   const displayName =
     String(claims.user_metadata?.full_name ?? claims.user_metadata?.name ?? "") || email.split("@")[0]!;
+  // An end user is linked to their subject by the configured claim (by default their Supabase user
+  // id, which is the application's user id when the app uses the same Supabase project).
+  const role = claimedRole ?? existing?.role ?? "end_user";
+  const subject = role === "end_user" && !existing?.subjectPseudonym ? subjectFromClaims(claims) : null;
+  const link = subject ? { subjectPseudonym: await linkSubject(db(), subject) } : {};
   const user = existing
     ? await db().user.update({
         where: { id: existing.id },
-        data: { externalId: claims.sub, email, ...(claimedRole ? { role: claimedRole } : {}) },
+        data: { externalId: claims.sub, email, ...(claimedRole ? { role: claimedRole } : {}), ...link },
       })
     : await db().user.create({
-        data: { email, displayName, role: claimedRole ?? "end_user", provider: "supabase", externalId: claims.sub },
+        data: { email, displayName, role, provider: "supabase", externalId: claims.sub, ...link },
       });
+  if (subject) {
+    await writeAudit({ actor: { type: "system" }, action: "user.link_subject", resourceType: "user", resourceId: user.id, outcome: "success", metadata: { via: "supabase_claim" } });
+  }
   if (user.disabledAt) return null;
   return {
     id: user.id,

@@ -7,6 +7,7 @@ import { defineAction } from "../auth/define-action";
 import { SafeError } from "../errors";
 import { truncateIp } from "../ingest/ip";
 import { applyGlobalPrivacyControl, recordConsent } from "./consent";
+import { adminConsentSchema, changeConsentOnBehalf } from "./admin-consent";
 import { consentChangeSchema } from "./consent-schema";
 
 /** An end user grants or withdraws one purpose for themselves; the history row is the proof. */
@@ -38,4 +39,10 @@ export const applyGlobalPrivacyControlAction = defineAction(
     if (!user.subjectPseudonym) return [];
     return applyGlobalPrivacyControl(user.subjectPseudonym, { userAgent: h.get("user-agent"), ipPrefix: truncateIp(clientIp(h)), actor });
   },
+);
+
+/** An admin changes a person's consent on their behalf, with a reason the person sees. */
+export const adminConsentAction = defineAction(
+  { name: "consent.admin_change", permission: "consent.manage", schema: adminConsentSchema, resourceType: "consent" },
+  async (input, { user }) => (await changeConsentOnBehalf(input, { type: "user", id: user.id, role: user.role })).granted,
 );

@@ -1,9 +1,9 @@
 import "server-only";
 import type { Prisma } from "../db/generated/client";
 import type { ConsentMethod } from "../db/generated/enums";
-import { db } from "../db/client";
-import { lockFor, transaction } from "../db/transaction";
 import { writeAudit, type Actor } from "../audit/audit";
+import { db } from "../db/client";
+import { lockFor, transaction, type PrismaTx } from "../db/transaction";
 import { SafeError } from "../errors";
 import { linkSubjects, pseudonymFor } from "../privacy/pseudonym";
 import { forgetConsent } from "./consent-cache";
@@ -31,6 +31,10 @@ export interface ConsentContext {
   ipPrefix?: string | null;
   /** who made the change, for the audit row written in the change's transaction (the system when absent) */
   actor?: Actor | null;
+  /** why the organisation changed it (method `admin`), shown to the person in their history */
+  reason?: string | null;
+  /** the audit row's action, when not the method's default (`consent.update`, `consent.gpc`) */
+  auditAction?: string;
 }
 
 /** Whose consent changes: a pseudonym, or an application's user id whose link is written with the change. */
@@ -66,49 +70,66 @@ type Change = { purpose: string; granted: boolean };
  */
 async function changeConsent(subject: ConsentSubject, decide: (current: ConsentState[]) => Change[], ctx: ConsentContext, audit: "always" | "when_changed"): Promise<{ pseudonym: string; changed: Change[] }> {
   const pseudonym = typeof subject === "string" ? subject : pseudonymFor(subject.externalId);
-  const changed = await transaction(async (tx) => {
-    // One writer per person at a time, so two simultaneous changes cannot both be recorded as changes.
-    await lockFor(tx, "consent", pseudonym);
-    const current = await consentFor(pseudonym, tx);
-    const requested = decide(current);
-    const changed = requested.filter((c) => {
-      const state = current.find((s) => s.purpose === c.purpose);
-      if (!state) throw new SafeError(`Unknown purpose "${c.purpose}"`, "invalid");
-      if (c.purpose === "essential" && !c.granted) throw new SafeError("Essential processing cannot be withdrawn; ask for erasure or restriction instead.", "invalid");
-      return state.granted !== c.granted || state.method === "default";
-    });
-    // Only an accepted change links the application's id to its pseudonym.
-    if (typeof subject !== "string") await linkSubjects(tx, [{ externalId: subject.externalId, pseudonym }]);
-    for (const c of changed) {
-      const noticeVersion = current.find((s) => s.purpose === c.purpose)!.noticeVersion;
-      const method = ctx.method === "explicit" && !c.granted ? "withdrawal" : ctx.method;
-      await tx.consentSetting.upsert({
-        where: { subjectPseudonym_purpose: { subjectPseudonym: pseudonym, purpose: c.purpose } },
-        create: { subjectPseudonym: pseudonym, purpose: c.purpose, granted: c.granted, method, noticeVersion },
-        update: { granted: c.granted, method, noticeVersion, updatedAt: new Date() },
-      });
-      await tx.consentHistory.create({
-        data: { subjectPseudonym: pseudonym, purpose: c.purpose, granted: c.granted, method, noticeVersion, userAgent: ctx.userAgent?.slice(0, 300) ?? null, ipPrefix: ctx.ipPrefix ?? null },
-      });
-    }
-    // Withdrawing training consent reaches the data already extracted and the models trained on it.
-    if (changed.some((c) => c.purpose === "ai_training" && !c.granted)) await withdrawFromTraining(tx, pseudonym, "withdrawn");
-    if (audit === "always" || changed.length > 0) {
-      await writeAudit(
-        {
-          actor: ctx.actor ?? null,
-          action: ctx.method === "gpc" ? "consent.gpc" : "consent.update",
-          resourceType: "consent",
-          outcome: "success",
-          metadata: { method: ctx.method, purposes: requested.map((c) => c.purpose), changed: changed.map((c) => c.purpose) },
-        },
-        tx,
-      );
-    }
-    return changed;
-  });
+  const changed = await transaction((tx) => changeConsentIn(tx, subject, pseudonym, decide, ctx, audit));
   if (changed.length > 0) forgetConsent(pseudonym);
   return { pseudonym, changed };
+}
+
+async function changeConsentIn(
+  tx: PrismaTx,
+  subject: ConsentSubject,
+  pseudonym: string,
+  decide: (current: ConsentState[]) => Change[],
+  ctx: ConsentContext,
+  audit: "always" | "when_changed" | "never",
+): Promise<Change[]> {
+  // One writer per person at a time, so two simultaneous changes cannot both be recorded as changes.
+  await lockFor(tx, "consent", pseudonym);
+  const current = await consentFor(pseudonym, tx);
+  const requested = decide(current);
+  const changed = requested.filter((c) => {
+    const state = current.find((s) => s.purpose === c.purpose);
+    if (!state) throw new SafeError(`Unknown purpose "${c.purpose}"`, "invalid");
+    if (c.purpose === "essential" && !c.granted) throw new SafeError("Essential processing cannot be withdrawn; ask for erasure or restriction instead.", "invalid");
+    return state.granted !== c.granted || state.method === "default";
+  });
+  // Only an accepted change links the application's id to its pseudonym.
+  if (typeof subject !== "string") await linkSubjects(tx, [{ externalId: subject.externalId, pseudonym }]);
+  for (const c of changed) {
+    const noticeVersion = current.find((s) => s.purpose === c.purpose)!.noticeVersion;
+    const method = ctx.method === "explicit" && !c.granted ? "withdrawal" : ctx.method;
+    await tx.consentSetting.upsert({
+      where: { subjectPseudonym_purpose: { subjectPseudonym: pseudonym, purpose: c.purpose } },
+      create: { subjectPseudonym: pseudonym, purpose: c.purpose, granted: c.granted, method, noticeVersion },
+      update: { granted: c.granted, method, noticeVersion, updatedAt: new Date() },
+    });
+    await tx.consentHistory.create({
+      data: { subjectPseudonym: pseudonym, purpose: c.purpose, granted: c.granted, method, noticeVersion, userAgent: ctx.userAgent?.slice(0, 300) ?? null, ipPrefix: ctx.ipPrefix ?? null, reason: ctx.reason ?? null },
+    });
+  }
+  // Withdrawing training consent reaches the data already extracted and the models trained on it.
+  if (changed.some((c) => c.purpose === "ai_training" && !c.granted)) await withdrawFromTraining(tx, pseudonym, ctx.method === "objection" ? "objected" : "withdrawn");
+  if (audit === "always" || (audit === "when_changed" && changed.length > 0)) {
+    await writeAudit(
+      {
+        actor: ctx.actor ?? null,
+        action: ctx.auditAction ?? (ctx.method === "gpc" ? "consent.gpc" : "consent.update"),
+        resourceType: "consent",
+        outcome: "success",
+        metadata: { method: ctx.method, purposes: requested.map((c) => c.purpose), changed: changed.map((c) => c.purpose) },
+      },
+      tx,
+    );
+  }
+  return changed;
+}
+
+/**
+ * The same inside the caller's transaction (an objection carried out, an admin's change); returns
+ * how many purposes changed. The caller forgets the cached consent after commit (`forgetConsent`).
+ */
+export async function recordConsentIn(tx: PrismaTx, pseudonym: string, changes: Change[], ctx: ConsentContext): Promise<number> {
+  return (await changeConsentIn(tx, pseudonym, pseudonym, () => changes, ctx, ctx.actor ? "when_changed" : "never")).length;
 }
 
 /**

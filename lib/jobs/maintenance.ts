@@ -1,5 +1,6 @@
 import "server-only";
 import { deleteExpiredSessions } from "../auth/local-sessions";
+import { deleteExpiredPortalSessions } from "../auth/portal-sessions";
 import { database } from "../db/client";
 import { ensureUpcomingPartitions } from "../db/partitions";
 import { deleteExpiredExports } from "../privacy/subject-export";
@@ -12,6 +13,7 @@ export interface MaintenanceReport {
   exportsDeleted: number;
   intakeRefusalsDeleted: number;
   traceSubjectsDeleted: number;
+  portalSessionsDeleted: number;
 }
 
 /** Hourly upkeep (a scheduled job, lib/jobs/schedules.ts): a week of partitions ahead, expired sessions and archives gone. */
@@ -21,5 +23,6 @@ export async function runMaintenance(now = new Date()): Promise<MaintenanceRepor
   const exportsDeleted = await deleteExpiredExports(now);
   const intakeRefusalsDeleted = await deleteOldIntakeRefusals();
   const traceSubjectsDeleted = await deleteExpiredTraceSubjects(now);
-  return { partitionsCreated, sessionsDeleted, exportsDeleted, intakeRefusalsDeleted, traceSubjectsDeleted };
+  const portalSessionsDeleted = await deleteExpiredPortalSessions();
+  return { partitionsCreated, sessionsDeleted, exportsDeleted, intakeRefusalsDeleted, traceSubjectsDeleted, portalSessionsDeleted };
 }

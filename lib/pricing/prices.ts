@@ -1,6 +1,7 @@
 import "server-only";
 import { writeAudit, type Actor } from "../audit/audit";
 import { db } from "../db/client";
+import { transaction } from "../db/transaction";
 import { SafeError } from "../errors";
 import { invalidatePriceCache } from "./price-cache";
 import type { PriceInput } from "./price-schema";
@@ -31,7 +32,7 @@ export async function listPrices(): Promise<PriceView[]> {
 }
 
 export async function savePrice(input: PriceInput, actor: Actor) {
-  const saved = await db().$transaction(async (tx) => {
+  const saved = await transaction(async (tx) => {
     const clash = await tx.modelPrice.findFirst({ where: { model: input.model, ...(input.id ? { NOT: { id: input.id } } : {}) } });
     if (clash) throw new SafeError(`There is already a price for ${input.model}; edit that one.`, "conflict");
     const data = {
@@ -61,7 +62,7 @@ export async function savePrice(input: PriceInput, actor: Actor) {
 }
 
 export async function deletePrice(id: string, actor: Actor) {
-  await db().$transaction(async (tx) => {
+  await transaction(async (tx) => {
     const gone = await tx.modelPrice.delete({ where: { id } }).catch(() => null);
     if (!gone) throw new SafeError("That price does not exist any more.", "not_found");
     await writeAudit({ actor, action: "model_price.delete", resourceType: "model_price", resourceId: id, outcome: "success", metadata: { model: gone.model } }, tx);

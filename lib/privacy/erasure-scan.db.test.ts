@@ -11,7 +11,7 @@ import { runJob } from "../jobs/worker";
 import type { WireEvent } from "@clearlog/sdk";
 import { eraseForRequest, type ErasureReceipt } from "./erasure";
 import { pseudonymFor } from "./pseudonym";
-import { createRequest, requestsOf, startSelfServiceExport, transitionRequest } from "./requests";
+import { createRequest, requestsFor, startSelfServiceExport, transitionRequest } from "./requests";
 import { SUBJECT_COLUMNS } from "./subject-data";
 
 // The issue's requirement, verbatim: "A database test plants a subject's id, pseudonym and a
@@ -70,6 +70,10 @@ async function plant(modelVersionId: string): Promise<Planted> {
     await db().modelFeedback.create({ data: { modelVersionId, eventId: `${uuid}-2`, subjectPseudonym: pseudonym, rating, comment: `reach me at ${email}`, correction: `account ${ext}`, source: "end_user" } });
   }
   await db().traceSubject.create({ data: { traceId: uuid.replace(/-/g, ""), subjectPseudonym: pseudonym, expiresAt: new Date(Date.now() + 600_000) } });
+  // A portal session the application issued for them (the link, unopened, carries their return URL).
+  await db().portalSession.create({
+    data: { linkTokenHash: randomUUID(), subjectPseudonym: pseudonym, returnUrl: `https://app.example/${ext}`, linkExpiresAt: at, expiresAt: at },
+  });
   const erasure = await createRequest(requester, { type: "erasure", details: `Erase everything about ${ext}; write to ${email}` }, actor);
   const exportJob = await startSelfServiceExport(requester, actor);
   expect((await runJob(exportJob.id)).status).toBe("succeeded");
@@ -192,7 +196,7 @@ beforeAll(async () => {
 
 describe("erasure: the planted-data scan", () => {
   it("plants the subject in every table that can hold them, and the scan sees text, json, text[] and gzipped bytea", async () => {
-    const planted = { system_logs: 7, logging_sessions: 2, consent_settings: 3, consent_history: 4, model_feedback: 2, subject_exports: 1, trace_subjects: 1, privacy_requests: 2, users: 1, subjects: 1 };
+    const planted = { system_logs: 7, logging_sessions: 2, consent_settings: 3, consent_history: 4, model_feedback: 2, subject_exports: 1, trace_subjects: 1, privacy_requests: 2, portal_sessions: 1, users: 1, subjects: 1 };
     expect(aBefore).toEqual({ ...planted, extracted_features: 1, feature_set_subjects: 1, "subjects.external_id": 1 });
     expect(bBefore).toEqual({ ...planted, extracted_features: 2, feature_set_subjects: 2, "subjects.external_id": 1 });
     // Every registered column was planted (none is left at zero).
@@ -270,7 +274,7 @@ describe("erasure: the receipt", () => {
 
   it("completes the request by the system, unlinks it, and keeps it visible to the requester with the receipt", async () => {
     expect(request).toMatchObject({ status: "completed", subjectPseudonym: null, details: null, requesterId: a.userId });
-    const mine = await requestsOf(a.userId);
+    const mine = await requestsFor({ userId: a.userId });
     const erasure = mine.find((r) => r.id === a.erasureRequestId);
     expect(erasure?.receipt).toEqual(request.receipt);
     expect(erasure?.events.at(-1)).toMatchObject({ fromStatus: "in_progress", toStatus: "completed", actorType: "system", note: "Your data was erased: 7 events and everything linked to you." });

@@ -132,13 +132,15 @@ describe("eraseForRequest refuses", () => {
     const p = await person();
     const received = (await erasureRequest(p, "received")).request;
     await expectSafeError(eraseForRequest(received.id), "conflict");
+    // One open erasure request per person: the verified one is a second attempt after the first is set aside.
+    await db().privacyRequest.update({ where: { id: received.id }, data: { status: "rejected" } });
     const verified = await erasureRequest(p, "verified");
     expect(verified.job).toBeNull();
     await expectSafeError(eraseForRequest(verified.request.id), "conflict");
     expect(await dataOf(p)).toEqual(stored);
     const rows = await db().privacyRequest.findMany({ where: { id: { in: [received.id, verified.request.id] } }, orderBy: { receivedAt: "asc" } });
     expect(rows.map((r) => [r.status, r.subjectPseudonym, r.receipt])).toEqual([
-      ["received", p.pseudonym, null],
+      ["rejected", p.pseudonym, null],
       ["verified", p.pseudonym, null],
     ]);
   });
@@ -159,13 +161,13 @@ describe("the erasure job", () => {
   it("cannot be cancelled away while queued (conflict), and then completes the request", async () => {
     const p = await person();
     const { request, job } = await erasureRequest(p, "in_progress");
-    await expectSafeError(cancelRequest(request.id, p.userId, p.actor), "conflict");
+    await expectSafeError(cancelRequest(request.id, { userId: p.userId }, p.actor), "conflict");
     expect((await db().privacyRequest.findUniqueOrThrow({ where: { id: request.id } })).status).toBe("in_progress");
     const done = await runJob(job!.id);
     expect(done).toMatchObject({ status: "succeeded", attempts: 1 });
     expect((done.result as ErasureReceipt).tables).toMatchObject({ system_logs: 2, logging_sessions: 1, consent_settings: 1, subjects: 1 });
     expect(await dataOf(p)).toEqual({ events: 0, sessions: 0, consent: 0, subject: 0 });
-    await expectSafeError(cancelRequest(request.id, p.userId, p.actor), "conflict");
+    await expectSafeError(cancelRequest(request.id, { userId: p.userId }, p.actor), "conflict");
   });
 
   it("fails at once, with the safe message and nothing erased, when its request was cancelled before it ran", async () => {

@@ -2,29 +2,39 @@
 
 import { z } from "zod";
 import { defineAction } from "../auth/define-action";
-import type { SessionUser } from "../auth/session-user";
+import { ownerOf, type SessionUser } from "../auth/session-user";
 import { SafeError } from "../errors";
-import { cancelSchema, createRequestSchema, extendSchema, transitionSchema } from "./request-rules";
+import { cancelSchema, createRequestSchema, extendSchema, fileOnBehalfSchema, transitionSchema } from "./request-rules";
+import { fileOnBehalf } from "./request-filing";
 import { cancelRequest, createRequest, extendRequest, retryRequestJob, startSelfServiceExport, transitionRequest, type Requester } from "./requests";
 
 function requesterOf(user: SessionUser): Requester {
-  if (!user.subjectPseudonym) throw new SafeError("Your account is not linked to any data yet, so there is nothing to ask about.", "invalid");
-  return { pseudonym: user.subjectPseudonym, userId: user.id };
+  if (!user.subjectPseudonym) throw new SafeError("No data is linked to you here any more, so there is nothing to ask about.", "invalid");
+  const owner = ownerOf(user);
+  return { pseudonym: user.subjectPseudonym, userId: owner.userId, portalSessionId: owner.portalSessionId };
 }
 
 export const submitRequestAction = defineAction(
   { name: "privacy_request.create", permission: "portal.use", schema: createRequestSchema, resourceType: "privacy_request" },
-  async (input, { user, actor }) => (await createRequest(requesterOf(user), input, actor)).id,
+  async (input, { user, actor }) => {
+    const request = await createRequest(requesterOf(user), input, actor);
+    return { id: request.id, receivedAt: request.receivedAt.toISOString(), dueAt: request.dueAt.toISOString(), status: request.status };
+  },
 );
 
 export const cancelRequestAction = defineAction(
   { name: "privacy_request.cancel", permission: "portal.use", schema: cancelSchema, resourceType: "privacy_request" },
-  async ({ id }, { user, actor }) => cancelRequest(id, user.id, actor),
+  async ({ id }, { user, actor }) => cancelRequest(id, ownerOf(user), actor),
 );
 
 export const startExportAction = defineAction(
   { name: "privacy_request.export", permission: "portal.use", schema: z.object({}), resourceType: "privacy_request" },
   async (_input, { user, actor }) => (await startSelfServiceExport(requesterOf(user), actor)).id,
+);
+
+export const fileRequestAction = defineAction(
+  { name: "privacy_request.file", permission: "privacy_requests.manage", schema: fileOnBehalfSchema, resourceType: "privacy_request" },
+  async (input, { user }) => (await fileOnBehalf(input, { type: "user", id: user.id, role: user.role })).id,
 );
 
 export const transitionRequestAction = defineAction(

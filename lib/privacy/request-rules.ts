@@ -43,19 +43,83 @@ export const ADMIN_TRANSITIONS: Record<RequestStatus, readonly RequestStatus[]> 
 /** Requests whose work is a job: it starts when the request goes in progress and completes it. */
 export const JOB_FOR_REQUEST: Partial<Record<RequestType, "subject_export" | "erasure">> = { access: "subject_export", erasure: "erasure" };
 
+/** How a requester's identity was verified: recorded on every request, shown in the queue. */
+export const VERIFICATION_METHODS = ["account_sign_in", "application_session", "application", "email_confirmation", "identity_document", "in_person", "other"] as const;
+export type VerificationMethod = (typeof VERIFICATION_METHODS)[number];
+export const VERIFICATION_LABELS: Record<VerificationMethod, string> = {
+  account_sign_in: "Signed in to the privacy center",
+  application_session: "Signed in to the application (portal session)",
+  application: "Vouched for by the application (API)",
+  email_confirmation: "Confirmed from the e-mail address on file",
+  identity_document: "Identity document checked",
+  in_person: "In person",
+  other: "Other (see the details)",
+};
+/** What an admin may choose when filing on someone's behalf. */
+export const ADMIN_VERIFICATION_METHODS: readonly VerificationMethod[] = ["email_confirmation", "identity_document", "in_person", "account_sign_in", "other"];
+
+export const CHANNELS = ["portal", "portal_session", "admin", "api"] as const;
+export type RequestChannel = (typeof CHANNELS)[number];
+export const CHANNEL_LABELS: Record<RequestChannel, string> = {
+  portal: "Privacy center (account)",
+  portal_session: "Privacy center (from the application)",
+  admin: "Filed by an admin",
+  api: "Filed by the application",
+};
+
+/** Direct marketing: an objection to it is absolute (GDPR Art. 21(3)) and takes effect at once. */
+export const DIRECT_MARKETING_PURPOSE = "marketing";
+
 export const RESPONSE_DAYS = 30;
 export const MAX_EXTENSION_DAYS = 60;
 
-export const createRequestSchema = z.object({
+const purposeKey = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "Unknown purpose");
+const objectionNeedsPurpose = (r: { type: RequestType; purpose?: string }) => r.type !== "objection" || Boolean(r.purpose);
+const objectionPurposeIssue = { path: ["purpose"], message: "Say which processing the objection is about" };
+
+/** What the person (or anyone filing for them) asks: the kind, their words, an objection's purpose. */
+export const requestBodySchema = z.object({
   type: z.enum(REQUEST_TYPES, "Choose the kind of request"),
   details: z.string().trim().max(4000, "Keep the details under 4,000 characters").optional(),
+  purpose: purposeKey.optional(),
 });
+
+export const createRequestSchema = requestBodySchema.refine(objectionNeedsPurpose, objectionPurposeIssue);
+
+const subjectId = z.string("Give the application user id").trim().min(1, "Give the application user id").max(256, "The application user id is at most 256 characters");
+const contact = z.string().trim().max(320, "Keep the contact under 320 characters");
+
+/** An admin files a request on a person's behalf, by the application's user id. */
+export const fileOnBehalfSchema = requestBodySchema
+  .extend({
+    subject: subjectId,
+    requesterContact: contact.min(3, "Say how to reach the requester (e-mail, phone or ticket)"),
+    verificationMethod: z.enum(VERIFICATION_METHODS, "Say how the requester's identity was verified"),
+  })
+  .refine(objectionNeedsPurpose, objectionPurposeIssue);
+
+/** An application files a request for one of its users (POST /api/v1/privacy-requests). */
+export const apiRequestSchema = requestBodySchema
+  .extend({ subject: subjectId, requesterContact: contact.optional() })
+  .refine(objectionNeedsPurpose, objectionPurposeIssue);
+
+export const DUE_FILTERS = ["overdue", "week", "month"] as const;
+/** The queue's filters, kept in the URL. */
+export const queueFilterSchema = z.object({
+  status: z.enum(REQUEST_STATUSES).optional().catch(undefined),
+  type: z.enum(REQUEST_TYPES).optional().catch(undefined),
+  due: z.enum(DUE_FILTERS).optional().catch(undefined),
+  q: z.string().trim().max(256).optional().catch(undefined),
+});
+export type QueueFilter = z.infer<typeof queueFilterSchema>;
 
 export const transitionSchema = z
   .object({
     id: z.string().uuid("Unknown request"),
     to: z.enum(REQUEST_STATUSES, "Unknown state"),
     reason: z.string().trim().max(2000).optional(),
+    /** shown to the person: what was done (required to complete a rectification) */
+    note: z.string().trim().max(2000, "Keep the note under 2,000 characters").optional(),
   })
   .refine((t) => t.to !== "rejected" || (t.reason?.length ?? 0) >= 5, { path: ["reason"], message: "Give the person a reason for the rejection" });
 

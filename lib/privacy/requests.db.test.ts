@@ -4,7 +4,8 @@ import type { Actor } from "../audit/audit";
 import { db } from "../db/client";
 import { pseudonymFor } from "./pseudonym";
 import { extendSchema, isOverdue, OPEN_STATUSES, REQUEST_STATUSES, RESPONSE_DAYS, transitionSchema, type RequestStatus } from "./request-rules";
-import { cancelRequest, createRequest, extendRequest, requestDetail, requestQueue, requestsOf, transitionRequest } from "./requests";
+import { requestDetail, requestQueue } from "./request-queries";
+import { cancelRequest, createRequest, extendRequest, requestsFor, transitionRequest } from "./requests";
 import { expectSafeError } from "@/test/support/errors";
 
 const DAY = 86_400_000;
@@ -34,7 +35,8 @@ async function snapshot(requestId: string) {
 }
 
 async function walkToCompleted(requestId: string) {
-  for (const to of ["verified", "in_progress", "completed"] as const) await transitionRequest({ id: requestId, to }, admin);
+  // A rectification completes only with a note for the person.
+  for (const to of ["verified", "in_progress", "completed"] as const) await transitionRequest({ id: requestId, to, ...(to === "completed" ? { note: "Corrected as asked." } : {}) }, admin);
 }
 
 describe("createRequest", () => {
@@ -60,7 +62,7 @@ describe("createRequest", () => {
     const audits = await auditRows(request.id);
     expect(audits).toHaveLength(1);
     expect(audits[0]).toMatchObject({ action: "privacy_request.create", outcome: "success", actorType: "user", actorId: (actor as { id: string }).id, actorRole: "end_user" });
-    expect(audits[0]?.metadata).toEqual({ type: "access" });
+    expect(audits[0]?.metadata).toEqual({ type: "access", from: null, to: "received", channel: "portal" });
 
     const asText = await db().$queryRaw<{ row: string }[]>`SELECT a::text AS row FROM audit_log a WHERE resource_type = 'privacy_request' AND resource_id = ${request.id}`;
     expect(asText).toHaveLength(1);
@@ -80,7 +82,7 @@ describe("createRequest", () => {
 describe("transitionRequest", () => {
   it("walks received → verified → in_progress → completed, one timeline event and one audited from/to per step", async () => {
     const { actor, requester } = await person();
-    const request = await createRequest(requester, { type: "rectification" }, actor);
+    const request = await createRequest(requester, { type: "restriction" }, actor);
 
     const steps: [RequestStatus, RequestStatus][] = [
       ["received", "verified"],
@@ -104,7 +106,7 @@ describe("transitionRequest", () => {
     expect(audits.map((a) => a.action)).toEqual(["privacy_request.create", "privacy_request.verified", "privacy_request.in_progress", "privacy_request.completed"]);
     for (const [i, [from, to]] of steps.entries()) {
       expect(audits[i + 1]).toMatchObject({ outcome: "success", actorId: (admin as { id: string }).id, actorRole: "admin" });
-      expect(audits[i + 1]?.metadata).toEqual({ from, to, type: "rectification" });
+      expect(audits[i + 1]?.metadata).toEqual({ from, to, type: "restriction" });
     }
   });
 
@@ -214,7 +216,7 @@ describe("extendRequest", () => {
 
     const audits = await auditRows(request.id);
     expect(audits.at(-1)?.action).toBe("privacy_request.extend");
-    expect(audits.at(-1)?.metadata).toEqual({ days: 14 });
+    expect(audits.at(-1)?.metadata).toEqual({ days: 14, type: "access", from: "verified", to: "verified" });
 
     const before = await snapshot(request.id);
     await expectSafeError(extendRequest({ id: request.id, days: 5, reason: "Still more time needed" }, admin), "conflict");
@@ -257,11 +259,11 @@ describe("extendSchema", () => {
 describe("cancelRequest", () => {
   it("lets the owner cancel an open request, once", async () => {
     const { actor, requester } = await person();
-    const request = await createRequest(requester, { type: "objection" }, actor);
+    const request = await createRequest(requester, { type: "objection", purpose: "analytics" }, actor);
     await transitionRequest({ id: request.id, to: "verified" }, admin);
     await transitionRequest({ id: request.id, to: "in_progress" }, admin);
 
-    await cancelRequest(request.id, actor.id, actor);
+    await cancelRequest(request.id, { userId: actor.id }, actor);
     const stored = await db().privacyRequest.findUniqueOrThrow({ where: { id: request.id } });
     expect(stored.status).toBe("cancelled");
     expect(stored.completedAt).toBeInstanceOf(Date);
@@ -269,7 +271,7 @@ describe("cancelRequest", () => {
     expect((await auditRows(request.id)).at(-1)).toMatchObject({ action: "privacy_request.cancel", actorRole: "end_user" });
 
     const before = await snapshot(request.id);
-    await expectSafeError(cancelRequest(request.id, actor.id, actor), "conflict");
+    await expectSafeError(cancelRequest(request.id, { userId: actor.id }, actor), "conflict");
     expect(await snapshot(request.id)).toEqual(before);
   });
 
@@ -278,7 +280,7 @@ describe("cancelRequest", () => {
     const request = await createRequest(requester, { type: "rectification" }, actor);
     await walkToCompleted(request.id);
     const before = await snapshot(request.id);
-    await expectSafeError(cancelRequest(request.id, actor.id, actor), "conflict");
+    await expectSafeError(cancelRequest(request.id, { userId: actor.id }, actor), "conflict");
     expect(await snapshot(request.id)).toEqual(before);
   });
 
@@ -287,8 +289,8 @@ describe("cancelRequest", () => {
     const other = await person();
     const request = await createRequest(owner.requester, { type: "erasure" }, owner.actor);
     const before = await snapshot(request.id);
-    await expectSafeError(cancelRequest(request.id, other.actor.id, other.actor), "not_found");
-    await expectSafeError(cancelRequest(randomUUID(), other.actor.id, other.actor), "not_found");
+    await expectSafeError(cancelRequest(request.id, { userId: other.actor.id }, other.actor), "not_found");
+    await expectSafeError(cancelRequest(randomUUID(), { userId: other.actor.id }, other.actor), "not_found");
     expect(await snapshot(request.id)).toEqual(before);
   });
 });
@@ -299,14 +301,15 @@ describe("requestQueue", () => {
     const before = await requestQueue({});
 
     const openLate = await createRequest(requester, { type: "access" }, actor);
-    const openOnTime = await createRequest(requester, { type: "access" }, actor);
+    // One open request per kind and person: the second open one is another kind.
+    const openOnTime = await createRequest(requester, { type: "restriction" }, actor);
     const progressLate = await createRequest(requester, { type: "erasure" }, actor);
     await transitionRequest({ id: progressLate.id, to: "verified" }, admin);
     await transitionRequest({ id: progressLate.id, to: "in_progress" }, admin);
     const completedLate = await createRequest(requester, { type: "rectification" }, actor);
     await walkToCompleted(completedLate.id);
-    const cancelledLate = await createRequest(requester, { type: "objection" }, actor);
-    await cancelRequest(cancelledLate.id, actor.id, actor);
+    const cancelledLate = await createRequest(requester, { type: "objection", purpose: "analytics" }, actor);
+    await cancelRequest(cancelledLate.id, { userId: actor.id }, actor);
 
     const past = new Date(Date.now() - 2 * DAY);
     await db().privacyRequest.updateMany({ where: { id: { in: [openLate.id, progressLate.id, completedLate.id, cancelledLate.id] } }, data: { dueAt: past } });
@@ -358,15 +361,15 @@ describe("requestsOf", () => {
   it("returns only that person's requests, newest first, each with its events in order", async () => {
     const alice = await person();
     const bob = await person();
-    const first = await createRequest(alice.requester, { type: "objection" }, alice.actor);
+    const first = await createRequest(alice.requester, { type: "objection", purpose: "analytics" }, alice.actor);
     const bobs = await createRequest(bob.requester, { type: "erasure" }, bob.actor);
     const second = await createRequest(alice.requester, { type: "rectification" }, alice.actor);
     await transitionRequest({ id: first.id, to: "verified" }, admin);
     await transitionRequest({ id: first.id, to: "in_progress" }, admin);
     await extendRequest({ id: first.id, days: 10, reason: "Archive restore needed" }, admin);
-    await transitionRequest({ id: first.id, to: "completed" }, admin);
+    await transitionRequest({ id: first.id, to: "completed", note: "Objection upheld." }, admin);
 
-    const mine = await requestsOf(alice.actor.id);
+    const mine = await requestsFor({ userId: alice.actor.id });
     expect(mine.map((r) => r.id)).toEqual([second.id, first.id]);
     expect(mine.every((r) => r.subjectPseudonym === alice.pseudonym)).toBe(true);
     expect(mine.map((r) => r.id)).not.toContain(bobs.id);
@@ -377,15 +380,15 @@ describe("requestsOf", () => {
       ["received", "verified", null],
       ["verified", "in_progress", null],
       ["in_progress", "in_progress", "Extended by 10 days: Archive restore needed"],
-      ["in_progress", "completed", null],
+      ["in_progress", "completed", "Objection upheld."],
     ]);
     expect(firstEvents.every((e) => e.requestId === first.id)).toBe(true);
     const times = firstEvents.map((e) => e.occurredAt.getTime());
     expect(times).toEqual([...times].sort((a, b) => a - b));
     expect(mine[0]?.events.map((e) => e.toStatus)).toEqual(["received"]);
 
-    const theirs = await requestsOf(bob.actor.id);
+    const theirs = await requestsFor({ userId: bob.actor.id });
     expect(theirs.map((r) => r.id)).toEqual([bobs.id]);
-    expect(await requestsOf(randomUUID())).toEqual([]);
+    expect(await requestsFor({ userId: randomUUID() })).toEqual([]);
   });
 });

@@ -5,47 +5,144 @@ import { db } from "../db/client";
 import { lockFor, transaction } from "../db/transaction";
 import type { Prisma } from "../db/generated/client";
 import { SafeError } from "../errors";
+import { recordConsentIn } from "../consent/consent";
 import { forgetConsent } from "../consent/consent-cache";
 import { createJob, dispatchJob } from "../jobs/jobs";
 import { withdrawFromTraining } from "../training/withdrawal";
 import {
   ADMIN_TRANSITIONS,
+  DIRECT_MARKETING_PURPOSE,
   JOB_FOR_REQUEST,
   OPEN_STATUSES,
+  REQUEST_TYPE_LABELS,
   RESPONSE_DAYS,
+  type RequestChannel,
   type RequestStatus,
-  type createRequestSchema,
+  type RequestType,
+  type VerificationMethod,
   type extendSchema,
+  type requestBodySchema,
   type transitionSchema,
 } from "./request-rules";
+import { recordRequestStep } from "./request-steps";
 
-// Privacy requests: created by the person (portal), moved along by admins, every step in the
-// request's timeline and in the audit log (which never holds the person's words).
+// Privacy requests, for anyone: filed by the person (privacy center, with an account or a portal
+// session from the application), by an admin on their behalf, or by the application over the API.
+// Admins move them along; every step goes through recordRequestStep (timeline + audit, in the
+// transaction). The audit log never holds the person's words.
 const DAY = 86_400_000;
 
+/** Who a request is for and how it reached us. */
 export interface Requester {
   pseudonym: string;
   /** the portal account, so the person keeps seeing the request after erasure */
   userId: string | null;
+  /** the portal session it was filed in (issued by the application), for the same reason */
+  portalSessionId?: string | null;
+  channel?: RequestChannel;
+  verificationMethod?: VerificationMethod;
+  /** how to reach the requester, when filed on their behalf */
+  contact?: string | null;
+  filedById?: string | null;
+  apiKeyId?: string | null;
 }
 
-export async function createRequest(requester: Requester, input: z.infer<typeof createRequestSchema>, actor: Actor) {
-  return transaction(async (tx) => {
+/** Whose requests a person in the privacy center sees: their account's, their session's and their subject's. */
+export interface RequestOwner {
+  userId?: string | null;
+  portalSessionId?: string | null;
+  pseudonym?: string | null;
+}
+
+function ownerWhere(owner: RequestOwner): Prisma.PrivacyRequestWhereInput {
+  const or: Prisma.PrivacyRequestWhereInput[] = [];
+  if (owner.userId) or.push({ requesterId: owner.userId });
+  if (owner.portalSessionId) or.push({ portalSessionId: owner.portalSessionId });
+  if (owner.pseudonym) or.push({ subjectPseudonym: owner.pseudonym });
+  // No way to name anyone: match nothing.
+  return or.length ? { OR: or } : { id: { in: [] } };
+}
+
+export function ownsRequest(owner: RequestOwner, r: { requesterId: string | null; portalSessionId: string | null; subjectPseudonym: string | null }): boolean {
+  return Boolean(
+    (owner.userId && r.requesterId === owner.userId) ||
+      (owner.portalSessionId && r.portalSessionId === owner.portalSessionId) ||
+      (owner.pseudonym && r.subjectPseudonym === owner.pseudonym),
+  );
+}
+
+function verificationOf(requester: Requester): VerificationMethod {
+  if (requester.verificationMethod) return requester.verificationMethod;
+  return requester.portalSessionId ? "application_session" : "account_sign_in";
+}
+
+function channelOf(requester: Requester): RequestChannel {
+  return requester.channel ?? (requester.portalSessionId ? "portal_session" : "portal");
+}
+
+async function checkPurpose(tx: Prisma.TransactionClient, purpose: string | undefined) {
+  if (!purpose) throw new SafeError("Say which processing the objection is about.", "invalid", { field: "purpose" });
+  if (purpose === "essential") throw new SafeError("Essential processing keeps the service running and cannot be objected to; ask for erasure or restriction instead.", "invalid", { field: "purpose" });
+  const known = await tx.consentPurpose.findUnique({ where: { key: purpose } });
+  if (!known) throw new SafeError(`Unknown purpose "${purpose}".`, "invalid", { field: "purpose" });
+  return known;
+}
+
+export async function createRequest(requester: Requester, input: z.infer<typeof requestBodySchema>, actor: Actor) {
+  const result = await transaction(async (tx) => {
+    // One filing per person at a time, so two at once cannot both pass the duplicate check.
+    await lockFor(tx, "request", requester.pseudonym);
+    const purpose = input.type === "objection" ? (await checkPurpose(tx, input.purpose)).key : null;
+    const open = await tx.privacyRequest.findFirst({
+      where: { subjectPseudonym: requester.pseudonym, type: input.type, status: { in: [...OPEN_STATUSES] } },
+      orderBy: { receivedAt: "asc" },
+    });
+    if (open) {
+      throw new SafeError(
+        `An ${REQUEST_TYPE_LABELS[input.type].toLowerCase()} request is already open (received ${open.receivedAt.toISOString().slice(0, 10)}, answered by ${open.dueAt.toISOString().slice(0, 10)}); it is being handled.`,
+        "conflict",
+        { field: "type" },
+      );
+    }
     const receivedAt = new Date();
     const request = await tx.privacyRequest.create({
       data: {
         subjectPseudonym: requester.pseudonym,
         requesterId: requester.userId,
+        portalSessionId: requester.portalSessionId ?? null,
+        channel: channelOf(requester),
+        verificationMethod: verificationOf(requester),
+        requesterContact: requester.contact || null,
+        filedById: requester.filedById ?? null,
+        apiKeyId: requester.apiKeyId ?? null,
         type: input.type,
+        purpose,
         details: input.details || null,
         receivedAt,
         dueAt: new Date(receivedAt.getTime() + RESPONSE_DAYS * DAY),
       },
     });
-    await tx.privacyRequestEvent.create({ data: { requestId: request.id, toStatus: "received", actorType: actor.type } });
-    await writeAudit({ actor, action: "privacy_request.create", resourceType: "privacy_request", resourceId: request.id, outcome: "success", metadata: { type: input.type } }, tx);
-    return request;
+    await recordRequestStep(tx, { requestId: request.id, requestType: request.type, from: null, to: "received", actor, action: "privacy_request.create", metadata: { channel: request.channel }, occurredAt: receivedAt });
+    // An objection to direct marketing is absolute (GDPR Art. 21(3)): it takes effect on receipt.
+    if (purpose === DIRECT_MARKETING_PURPOSE) {
+      await recordConsentIn(tx, requester.pseudonym, [{ purpose, granted: false }], { method: "objection" });
+      const completed = await tx.privacyRequest.update({ where: { id: request.id }, data: { status: "completed", completedAt: receivedAt } });
+      await recordRequestStep(tx, {
+        requestId: request.id,
+        requestType: request.type,
+        from: "received",
+        to: "completed",
+        note: "An objection to direct marketing is absolute: marketing stopped as soon as we received it.",
+        actor: { type: "system" },
+        action: "privacy_request.completed",
+        metadata: { purpose },
+      });
+      return { request: completed, consentChanged: true };
+    }
+    return { request, consentChanged: false };
   });
+  if (result.consentChanged) forgetConsent(requester.pseudonym);
+  return result.request;
 }
 
 async function lockRequest(tx: Prisma.TransactionClient, id: string) {
@@ -55,8 +152,30 @@ async function lockRequest(tx: Prisma.TransactionClient, id: string) {
   return request;
 }
 
+/** What completing a request without a job does, inside its transaction; returns the note for the person. */
+async function carryOut(tx: Prisma.TransactionClient, request: { type: RequestType; subjectPseudonym: string | null; purpose: string | null }, note: string | undefined, now: Date) {
+  const pseudonym = request.subjectPseudonym;
+  if (request.type === "rectification") {
+    if (!note || note.length < 5) throw new SafeError("Tell the person what was corrected before completing a rectification.", "invalid", { field: "note" });
+    return { note, restricted: null, consent: null };
+  }
+  if (request.type === "restriction" && pseudonym) {
+    // A completed restriction takes effect at ingest: only essential events are kept.
+    await tx.subject.updateMany({ where: { pseudonym, restrictedAt: null }, data: { restrictedAt: now } });
+    await withdrawFromTraining(tx, pseudonym, "restricted");
+    return { note: note || null, restricted: pseudonym, consent: null };
+  }
+  if (request.type === "objection" && pseudonym && request.purpose) {
+    // Upheld as of completion: the purpose is withdrawn, with a withdrawal's effect on training.
+    await recordConsentIn(tx, pseudonym, [{ purpose: request.purpose, granted: false }], { method: "objection" });
+    const purpose = await tx.consentPurpose.findUnique({ where: { key: request.purpose } });
+    return { note: note || `Your objection was upheld: from today we no longer use your data for ${purpose?.name.toLowerCase() ?? request.purpose}.`, restricted: null, consent: pseudonym };
+  }
+  return { note: note || null, restricted: null, consent: null };
+}
+
 export async function transitionRequest(input: z.infer<typeof transitionSchema>, actor: Actor) {
-  const { updated, job, restricted } = await transaction(async (tx) => {
+  const { updated, job, forget } = await transaction(async (tx) => {
     const request = await lockRequest(tx, input.id);
     const from = request.status as RequestStatus;
     if (!ADMIN_TRANSITIONS[from].includes(input.to)) {
@@ -67,28 +186,26 @@ export async function transitionRequest(input: z.infer<typeof transitionSchema>,
       // Completing these must mean the archive exists or the data is gone: that is their job's step.
       throw new SafeError(`An ${request.type} request is completed by its job once the work is done.`, "conflict");
     }
+    if (input.to === "rejected" && request.type === "objection" && request.purpose === DIRECT_MARKETING_PURPOSE) {
+      throw new SafeError("An objection to direct marketing cannot be rejected.", "conflict");
+    }
     const now = new Date();
+    const done = input.to === "completed" ? await carryOut(tx, request, input.note, now) : null;
+    const note = input.to === "rejected" ? input.reason! : input.to === "completed" ? done!.note : input.note || null;
     const updated = await tx.privacyRequest.update({
       where: { id: request.id },
       data: {
         status: input.to,
-        ...(input.to === "completed" ? { completedAt: now } : {}),
+        ...(input.to === "completed" ? { completedAt: now, resolutionNote: note } : {}),
         ...(input.to === "rejected" ? { rejectionReason: input.reason, completedAt: now } : {}),
       },
     });
-    await tx.privacyRequestEvent.create({ data: { requestId: request.id, fromStatus: from, toStatus: input.to, note: input.to === "rejected" ? input.reason : null, actorType: actor.type } });
-    await writeAudit({ actor, action: `privacy_request.${input.to}`, resourceType: "privacy_request", resourceId: request.id, outcome: "success", metadata: { from, to: input.to, type: request.type } }, tx);
+    await recordRequestStep(tx, { requestId: request.id, requestType: request.type, from, to: input.to, note, actor, action: `privacy_request.${input.to}` });
     const job = jobKind && input.to === "in_progress" ? await createJob(tx, jobKind, { privacyRequestId: request.id, requestedById: actor.type === "user" ? actor.id : null }) : null;
-    // A completed restriction request takes effect at ingest: only essential events are kept.
-    const restricted = request.type === "restriction" && input.to === "completed" && request.subjectPseudonym ? request.subjectPseudonym : null;
-    if (restricted) {
-      await tx.subject.updateMany({ where: { pseudonym: restricted, restrictedAt: null }, data: { restrictedAt: now } });
-      await withdrawFromTraining(tx, restricted, "restricted");
-    }
-    return { updated, job, restricted };
+    return { updated, job, forget: done?.restricted ?? done?.consent ?? null };
   });
   if (job) await dispatchJob(job);
-  if (restricted) forgetConsent(restricted);
+  if (forget) forgetConsent(forget);
   return updated;
 }
 
@@ -108,8 +225,9 @@ export async function retryRequestJob(id: string, actor: Actor) {
 }
 
 /**
- * "Download my data" in the privacy center: the person is signed in, so the access request is
- * verified at once and its export job starts. One export at a time per person.
+ * "Download my data" in the privacy center: the person is signed in (or came from the
+ * application), so the access request is verified at once and its export job starts. One export at
+ * a time per person.
  */
 export async function startSelfServiceExport(requester: Requester, actor: Actor) {
   const job = await transaction(async (tx) => {
@@ -120,15 +238,29 @@ export async function startSelfServiceExport(requester: Requester, actor: Actor)
     if (running) return running;
     const receivedAt = new Date();
     const request = await tx.privacyRequest.create({
-      data: { subjectPseudonym: requester.pseudonym, requesterId: requester.userId, type: "access", status: "in_progress", receivedAt, dueAt: new Date(receivedAt.getTime() + RESPONSE_DAYS * DAY) },
+      data: {
+        subjectPseudonym: requester.pseudonym,
+        requesterId: requester.userId,
+        portalSessionId: requester.portalSessionId ?? null,
+        channel: channelOf(requester),
+        verificationMethod: verificationOf(requester),
+        type: "access",
+        status: "in_progress",
+        receivedAt,
+        dueAt: new Date(receivedAt.getTime() + RESPONSE_DAYS * DAY),
+      },
     });
-    await tx.privacyRequestEvent.createMany({
-      data: [
-        { requestId: request.id, toStatus: "received", actorType: actor.type, occurredAt: receivedAt },
-        { requestId: request.id, fromStatus: "received", toStatus: "in_progress", actorType: "system", note: "Verified by your sign-in; your archive is being built.", occurredAt: receivedAt },
-      ],
+    await recordRequestStep(tx, { requestId: request.id, requestType: "access", from: null, to: "received", actor, action: "privacy_request.create", metadata: { selfService: true }, occurredAt: receivedAt });
+    await recordRequestStep(tx, {
+      requestId: request.id,
+      requestType: "access",
+      from: "received",
+      to: "in_progress",
+      note: "Verified by your sign-in; your archive is being built.",
+      actor: { type: "system" },
+      action: "privacy_request.in_progress",
+      occurredAt: receivedAt,
     });
-    await writeAudit({ actor, action: "privacy_request.create", resourceType: "privacy_request", resourceId: request.id, outcome: "success", metadata: { type: "access", selfService: true } }, tx);
     return createJob(tx, "subject_export", { privacyRequestId: request.id, requestedById: requester.userId });
   });
   if (job.status === "queued") await dispatchJob(job);
@@ -145,48 +277,39 @@ export async function extendRequest(input: z.infer<typeof extendSchema>, actor: 
       where: { id: request.id },
       data: { dueAt: new Date(request.dueAt.getTime() + input.days * DAY), extendedAt: new Date(), extensionReason: input.reason },
     });
-    await tx.privacyRequestEvent.create({ data: { requestId: request.id, fromStatus: request.status, toStatus: request.status, note: `Extended by ${input.days} days: ${input.reason}`, actorType: actor.type } });
-    await writeAudit({ actor, action: "privacy_request.extend", resourceType: "privacy_request", resourceId: request.id, outcome: "success", metadata: { days: input.days } }, tx);
+    await recordRequestStep(tx, {
+      requestId: request.id,
+      requestType: request.type,
+      from: request.status,
+      to: request.status,
+      note: `Extended by ${input.days} days: ${input.reason}`,
+      actor,
+      action: "privacy_request.extend",
+      metadata: { days: input.days },
+    });
     return updated;
   });
 }
 
 /** The person withdraws their own open request. */
-export async function cancelRequest(id: string, requesterId: string, actor: Actor) {
+export async function cancelRequest(id: string, owner: RequestOwner, actor: Actor) {
   return transaction(async (tx) => {
     const request = await lockRequest(tx, id);
-    if (request.requesterId !== requesterId) throw new SafeError("That request does not exist.", "not_found");
+    if (!ownsRequest(owner, request)) throw new SafeError("That request does not exist.", "not_found");
     if (!OPEN_STATUSES.includes(request.status as RequestStatus)) throw new SafeError("Only an open request can be cancelled.", "conflict");
     if (await tx.job.count({ where: { privacyRequestId: id, status: { in: ["queued", "running"] } } })) {
       throw new SafeError("This request is already being carried out and can no longer be cancelled.", "conflict");
     }
     await tx.privacyRequest.update({ where: { id }, data: { status: "cancelled", completedAt: new Date() } });
-    await tx.privacyRequestEvent.create({ data: { requestId: id, fromStatus: request.status, toStatus: "cancelled", actorType: actor.type } });
-    await writeAudit({ actor, action: "privacy_request.cancel", resourceType: "privacy_request", resourceId: id, outcome: "success" }, tx);
+    await recordRequestStep(tx, { requestId: id, requestType: request.type, from: request.status, to: "cancelled", actor, action: "privacy_request.cancel" });
   });
 }
 
-export async function requestsOf(requesterId: string) {
+/** The requests a person sees in the privacy center, newest first. */
+export async function requestsFor(owner: RequestOwner) {
   return db().privacyRequest.findMany({
-    where: { requesterId },
+    where: ownerWhere(owner),
     orderBy: { receivedAt: "desc" },
     include: { events: { orderBy: [{ occurredAt: "asc" }, { id: "asc" }] }, jobs: { orderBy: { createdAt: "desc" }, take: 1, include: { export: { select: { id: true, byteSize: true, expiresAt: true } } } } },
   });
-}
-
-export async function requestQueue(filter: { status?: RequestStatus; overdue?: boolean }) {
-  const now = new Date();
-  const where: Prisma.PrivacyRequestWhereInput = {
-    AND: [filter.status ? { status: filter.status } : {}, filter.overdue ? { status: { in: [...OPEN_STATUSES] }, dueAt: { lt: now } } : {}],
-  };
-  const [rows, counts, overdue] = await Promise.all([
-    db().privacyRequest.findMany({ where, orderBy: [{ dueAt: "asc" }], take: 200, select: { id: true, type: true, status: true, receivedAt: true, dueAt: true, extendedAt: true } }),
-    db().privacyRequest.groupBy({ by: ["status"], _count: { _all: true } }),
-    db().privacyRequest.count({ where: { status: { in: [...OPEN_STATUSES] }, dueAt: { lt: now } } }),
-  ]);
-  return { rows, counts: Object.fromEntries(counts.map((c) => [c.status, c._count._all])) as Partial<Record<RequestStatus, number>>, overdue };
-}
-
-export async function requestDetail(id: string) {
-  return db().privacyRequest.findUnique({ where: { id }, include: { events: { orderBy: [{ occurredAt: "asc" }, { id: "asc" }] }, jobs: { orderBy: { createdAt: "desc" }, take: 1 } } });
 }

@@ -24,7 +24,9 @@ export const SUBJECT_COLUMNS: readonly SubjectColumn[] = [
   { table: "subject_exports", column: "subject_pseudonym", erase: "delete" },
   { table: "trace_subjects", column: "subject_pseudonym", erase: "delete" },
   // Requests stay as the record that the person's rights were honoured; their words go.
-  { table: "privacy_requests", column: "subject_pseudonym", erase: "unlink", alsoClear: ["details"] },
+  { table: "privacy_requests", column: "subject_pseudonym", erase: "unlink", alsoClear: ["details", "requester_contact", "resolution_note"] },
+  // Portal sessions the application issued stay (unlinked) so the person can read the receipt in them.
+  { table: "portal_sessions", column: "subject_pseudonym", erase: "unlink", alsoClear: ["return_url"] },
   // The portal account stays so the person can sign in and read the receipt.
   { table: "users", column: "subject_pseudonym", erase: "unlink" },
   // Last: the link between the application's id and the pseudonym.

@@ -52,7 +52,7 @@ async function ingestFor(subject: string, count: number, opts: { apiKeyId?: stri
 interface Archive {
   format: string;
   generatedAt: string;
-  subject: { id: string | null; pseudonym: string; restricted: boolean };
+  subject: { id: string | null; restricted: boolean };
   events: Record<string, unknown>[];
   sessions: Record<string, unknown>[];
   consent: { current: Record<string, unknown>[]; history: Record<string, unknown>[] };
@@ -62,7 +62,7 @@ interface Archive {
 }
 
 async function archiveOf(exportId: string, requesterId: string): Promise<{ archive: Archive; text: string }> {
-  const file = await exportArchiveFor(exportId, requesterId);
+  const file = await exportArchiveFor(exportId, { userId: requesterId, pseudonym: null });
   expect(file).not.toBeNull();
   const text = file!.json.toString("utf8");
   return { archive: JSON.parse(text) as Archive, text };
@@ -130,7 +130,11 @@ describe("subject export", () => {
 
     const { archive, text } = await archiveOf(result.exportId, me.userId);
     expect(archive.format).toBe(EXPORT_FORMAT);
-    expect(archive.subject).toEqual({ id: me.externalId, pseudonym: me.pseudonym, restricted: false });
+    expect(archive.subject).toEqual({ id: me.externalId, restricted: false });
+    // Internal columns and nulls stay out: no pseudonym, no search vector, no null anywhere.
+    expect(JSON.stringify(archive)).not.toContain(me.pseudonym);
+    expect(JSON.stringify(archive)).not.toContain("search_vector");
+    expect(JSON.stringify(archive)).not.toContain(":null");
     expect(Number.isNaN(Date.parse(archive.generatedAt))).toBe(false);
 
     expect(archive.events).toHaveLength(COUNT);
@@ -156,7 +160,10 @@ describe("subject export", () => {
     expect(archive.consent.current).toHaveLength(purposes);
     expect(archive.consent.current.find((c) => c.purpose === "analytics")).toMatchObject({ granted: false, method: "withdrawal" });
     expect(archive.consent.current.find((c) => c.purpose === "ai_training")).toMatchObject({ granted: true, method: "explicit" });
-    expect(archive.consent.current.find((c) => c.purpose === "marketing")).toMatchObject({ granted: false, method: "default", updatedAt: null });
+    const marketing = archive.consent.current.find((c) => c.purpose === "marketing")!;
+    expect(marketing).toMatchObject({ granted: false, method: "default" });
+    // Never chosen: no date, and no null in its place.
+    expect(Object.keys(marketing)).not.toContain("updatedAt");
     expect(archive.consent.history.map((h) => [h.purpose, h.granted, h.method])).toEqual([
       ["analytics", true, "explicit"],
       ["ai_training", true, "explicit"],
@@ -169,13 +176,16 @@ describe("subject export", () => {
     expect(archive.feedback).toEqual([expect.objectContaining({ rating: 1, comment: "spot on", source: "end_user", modelVersion: { version: "1.4.0", model: { name: model.name } } })]);
     // The training set that included them, the model trained on it, and their row only.
     expect(archive.training.featureSets).toEqual([
-      { id: set.id, featureType: "user_behavior", range: { start: "2026-01-01T00:00:00.000Z", end: "2026-02-01T00:00:00.000Z" }, extractedAt: set.completedAt!.toISOString(), withdrawnAt: null, withdrawal: null, models: [`${model.name} 1.4.0`] },
+      { id: set.id, featureType: "user_behavior", range: { start: "2026-01-01T00:00:00.000Z", end: "2026-02-01T00:00:00.000Z" }, extractedAt: set.completedAt!.toISOString(), models: [`${model.name} 1.4.0`] },
     ]);
     expect(archive.training.features).toEqual([expect.objectContaining({ featureSetId: set.id, features: { events: 12 } })]);
 
     // Only the requester can download it.
-    expect(await exportArchiveFor(result.exportId, other.userId)).toBeNull();
-    expect(await exportArchiveFor(randomUUID(), me.userId)).toBeNull();
+    expect(await exportArchiveFor(result.exportId, { userId: other.userId, pseudonym: null })).toBeNull();
+    // The person reaches it by their subject too (a portal session has no account); another subject cannot.
+    expect(await exportArchiveFor(result.exportId, { userId: null, pseudonym: me.pseudonym })).not.toBeNull();
+    expect(await exportArchiveFor(result.exportId, { userId: null, pseudonym: other.pseudonym })).toBeNull();
+    expect(await exportArchiveFor(randomUUID(), { userId: me.userId, pseudonym: me.pseudonym })).toBeNull();
   });
 
   it("returns nothing after expiry, and deleteExpiredExports removes exactly the expired archive", async () => {
@@ -186,16 +196,16 @@ describe("subject export", () => {
     const kept = await runJob((await startSelfServiceExport(keep.requester, keep.actor)).id);
     const expiringId = (expiring.result as { exportId: string }).exportId;
     const keptId = (kept.result as { exportId: string }).exportId;
-    expect(await exportArchiveFor(expiringId, me.userId)).not.toBeNull();
+    expect(await exportArchiveFor(expiringId, { userId: me.userId, pseudonym: null })).not.toBeNull();
 
     await db().subjectExport.update({ where: { id: expiringId }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    expect(await exportArchiveFor(expiringId, me.userId)).toBeNull();
+    expect(await exportArchiveFor(expiringId, { userId: me.userId, pseudonym: null })).toBeNull();
     expect(await db().subjectExport.count({ where: { id: expiringId } })).toBe(1);
 
     expect(await deleteExpiredExports()).toBe(1);
     expect(await db().subjectExport.count({ where: { id: expiringId } })).toBe(0);
     expect(await db().subjectExport.count({ where: { id: keptId } })).toBe(1);
-    expect(await exportArchiveFor(keptId, keep.userId)).not.toBeNull();
+    expect(await exportArchiveFor(keptId, { userId: keep.userId, pseudonym: null })).not.toBeNull();
     expect(await deleteExpiredExports()).toBe(0);
   });
 
@@ -225,7 +235,7 @@ describe("subject export", () => {
     expect(result.counts).toEqual({ events: 0, sessions: 0, consentHistory: 0, requests: 1, feedback: 0, trainingSets: 0 });
     const { archive } = await archiveOf(result.exportId, me.userId);
     expect(archive.format).toBe(EXPORT_FORMAT);
-    expect(archive.subject).toEqual({ id: null, pseudonym: me.pseudonym, restricted: false });
+    expect(archive.subject).toEqual({ restricted: false });
     expect(archive.events).toEqual([]);
     expect(archive.sessions).toEqual([]);
     expect(archive.consent.history).toEqual([]);

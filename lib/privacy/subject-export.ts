@@ -14,7 +14,7 @@ import { consentFor } from "../consent/consent";
 // and the feedback they gave — built as a job, gzipped into `subject_exports`, downloadable by the
 // person for EXPORT_DAYS. Events are read in pages straight into the compressor, so memory stays
 // bounded by the compressed size however many events the person has.
-export const EXPORT_FORMAT = "clearlog.subject-export/1";
+export const EXPORT_FORMAT = "clearlog.subject-export/2";
 export const EXPORT_DAYS = 7;
 const PAGE = 2000;
 
@@ -54,12 +54,12 @@ export async function buildSubjectExport(job: JobRecord, progress: Progress) {
   const out = new ArchiveWriter();
   const generatedAt = new Date();
   await out.write(`{"format":${JSON.stringify(EXPORT_FORMAT)},"generatedAt":${JSON.stringify(generatedAt.toISOString())},`);
-  await out.write(`"subject":${JSON.stringify({ id: subject?.externalId ?? null, pseudonym, restricted: Boolean(subject?.restrictedAt) })},"events":[`);
+  await out.write(`"subject":${JSON.stringify({ ...(subject ? { id: subject.externalId } : {}), restricted: Boolean(subject?.restrictedAt) })},"events":[`);
   let events = 0;
   let after: { at: Date; id: string } | null = null;
   for (;;) {
     const { rows }: pg.QueryResult<{ j: string; occurred_at: Date; event_id: string }> = await pool.query(
-      `SELECT (to_jsonb(l) - 'subject_pseudonym' - 'api_key_id')::text AS j, occurred_at, event_id FROM system_logs l
+      `SELECT jsonb_strip_nulls(to_jsonb(l) - 'subject_pseudonym' - 'api_key_id' - 'search_vector')::text AS j, occurred_at, event_id FROM system_logs l
         WHERE subject_pseudonym = $1 AND ($2::timestamptz IS NULL OR (occurred_at, event_id) > ($2, $3))
         ORDER BY occurred_at, event_id LIMIT ${PAGE}`,
       [pseudonym, after?.at ?? null, after?.id ?? null],
@@ -74,13 +74,13 @@ export async function buildSubjectExport(job: JobRecord, progress: Progress) {
   await progress(events, Math.max(total, events), "sessions, consent, requests and feedback");
 
   const [sessions, consent, history, requests, feedback, trainingSets, trainingRows] = await Promise.all([
-    db().loggingSession.findMany({ where: { subjectPseudonym: pseudonym }, orderBy: { firstSeenAt: "asc" }, omit: { subjectPseudonym: true } }),
+    db().loggingSession.findMany({ where: { subjectPseudonym: pseudonym }, orderBy: { firstSeenAt: "asc" }, omit: { subjectPseudonym: true, id: true } }),
     consentFor(pseudonym),
-    db().consentHistory.findMany({ where: { subjectPseudonym: pseudonym }, orderBy: [{ recordedAt: "asc" }, { id: "asc" }], omit: { subjectPseudonym: true } }),
+    db().consentHistory.findMany({ where: { subjectPseudonym: pseudonym }, orderBy: [{ recordedAt: "asc" }, { id: "asc" }], omit: { subjectPseudonym: true, id: true } }),
     db().privacyRequest.findMany({
       where: { OR: [{ subjectPseudonym: pseudonym }, ...(request.requesterId ? [{ requesterId: request.requesterId }] : [])] },
       orderBy: { receivedAt: "asc" },
-      select: { id: true, type: true, status: true, details: true, receivedAt: true, dueAt: true, completedAt: true, rejectionReason: true, extensionReason: true, events: { select: { fromStatus: true, toStatus: true, note: true, occurredAt: true }, orderBy: { occurredAt: "asc" } } },
+      select: { id: true, type: true, status: true, purpose: true, details: true, receivedAt: true, dueAt: true, completedAt: true, rejectionReason: true, extensionReason: true, resolutionNote: true, events: { select: { fromStatus: true, toStatus: true, note: true, occurredAt: true }, orderBy: { occurredAt: "asc" } } },
     }),
     db().modelFeedback.findMany({
       where: { subjectPseudonym: pseudonym },
@@ -113,7 +113,8 @@ export async function buildSubjectExport(job: JobRecord, progress: Progress) {
     })),
     features: trainingRows,
   };
-  const json = (v: unknown) => JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? x.toString() : x));
+  // Readable, not a dump: no nulls (absent means "none"), bigints as text.
+  const json = (v: unknown) => JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? x.toString() : x === null ? undefined : x));
   await out.write(`],"sessions":${json(sessions)},"consent":{"current":${json(consent.map((c) => ({ purpose: c.purpose, name: c.name, granted: c.granted, method: c.method, noticeVersion: c.noticeVersion, updatedAt: c.updatedAt })))},"history":${json(history)}},`);
   await out.write(`"requests":${json(requests)},"feedback":${json(feedback)},"training":${json(training)}}`);
   const archive = await out.finish();
@@ -138,9 +139,20 @@ export async function buildSubjectExport(job: JobRecord, progress: Progress) {
   return { exportId: saved.id, counts, byteSize: archive.length, expiresAt: expiresAt.toISOString() };
 }
 
+export interface ExportOwner {
+  userId: string | null;
+  pseudonym: string | null;
+}
+
+/** The person's archives: their account's, or their subject's (a portal session has no account). */
+function ownedBy(owner: ExportOwner) {
+  const or = [...(owner.userId ? [{ requesterId: owner.userId }] : []), ...(owner.pseudonym ? [{ subjectPseudonym: owner.pseudonym }] : [])];
+  return or.length ? { OR: or } : { id: { in: [] as string[] } };
+}
+
 /** The archive for its requester, decompressed; null when it is not theirs, expired or gone. */
-export async function exportArchiveFor(exportId: string, requesterId: string): Promise<{ json: Buffer; createdAt: Date } | null> {
-  const row = await db().subjectExport.findFirst({ where: { id: exportId, requesterId, expiresAt: { gt: new Date() } } });
+export async function exportArchiveFor(exportId: string, owner: ExportOwner): Promise<{ json: Buffer; createdAt: Date } | null> {
+  const row = await db().subjectExport.findFirst({ where: { AND: [{ id: exportId, expiresAt: { gt: new Date() } }, ownedBy(owner)] } });
   return row ? { json: gunzipSync(row.archive), createdAt: row.createdAt } : null;
 }
 
@@ -149,16 +161,16 @@ export async function deleteExpiredExports(now = new Date()): Promise<number> {
 }
 
 /** What the privacy center shows: the person's archives still available, and an export in progress. */
-export async function exportsFor(requesterId: string) {
+export async function exportsFor(owner: ExportOwner) {
   const [ready, running] = await Promise.all([
     db().subjectExport.findMany({
-      where: { requesterId, expiresAt: { gt: new Date() } },
+      where: { AND: [{ expiresAt: { gt: new Date() } }, ownedBy(owner)] },
       orderBy: { createdAt: "desc" },
       take: 3,
       select: { id: true, byteSize: true, counts: true, createdAt: true, expiresAt: true },
     }),
     db().job.findFirst({
-      where: { kind: "subject_export", status: { in: ["queued", "running"] }, privacyRequest: { requesterId } },
+      where: { kind: "subject_export", status: { in: ["queued", "running"] }, privacyRequest: ownedBy(owner) },
       orderBy: { createdAt: "desc" },
     }),
   ]);

@@ -134,7 +134,7 @@ export async function featureSetDetail(id: string) {
     exclusions: set.exclusions as Exclusions,
     createdBy: nameOf(names, set.createdById),
     withdrawnSubjects: withdrawn.get(id) ?? 0,
-    withdrawals: Object.fromEntries(withdrawals.map((w) => [w.withdrawal ?? "withdrawn", w._count])) as Partial<Record<"withdrawn" | "restricted" | "erased", number>>,
+    withdrawals: Object.fromEntries(withdrawals.map((w) => [w.withdrawal ?? "withdrawn", w._count])) as Partial<Record<"withdrawn" | "restricted" | "erased" | "objected", number>>,
     preview: preview.map((p) => ({ entityKey: p.entityKey, features: p.features as Record<string, unknown> })),
     models: set.modelVersions.map((l) => ({ versionId: l.modelVersion.id, version: l.modelVersion.version, modelId: l.modelVersion.model.id, modelName: l.modelVersion.model.name })),
   };

@@ -6,6 +6,9 @@ import * as feedback from "@/app/api/v1/feedback/route";
 import * as whoami from "@/app/api/v1/whoami/route";
 import * as logs from "@/app/api/v1/otlp/v1/logs/route";
 import * as traces from "@/app/api/v1/otlp/v1/traces/route";
+import * as portalSessions from "@/app/api/v1/portal-sessions/route";
+import * as privacyRequests from "@/app/api/v1/privacy-requests/route";
+import * as privacyRequest from "@/app/api/v1/privacy-requests/[id]/route";
 
 // Test helper: serves the real public API route handlers (events, OTLP, consent, feedback, whoami) over real HTTP on 127.0.0.1, without the rest
 // of Next.js, so database tests can drive the API (and the SDK) and stop or restart the server.
@@ -30,7 +33,17 @@ function routes(): Record<string, Handler> {
     "PUT /api/v1/consent": (r) => consent.PUT(r),
     "POST /api/v1/feedback": (r) => feedback.POST(r),
     "GET /api/v1/whoami": (r) => whoami.GET(r),
+    "POST /api/v1/portal-sessions": (r) => portalSessions.POST(r),
+    "POST /api/v1/privacy-requests": (r) => privacyRequests.POST(r),
+    "GET /api/v1/privacy-requests": (r) => privacyRequests.GET(r),
   };
+}
+
+/** Routes with a path segment: `[id]` in the app's folders. */
+function dynamicRoute(method: string | undefined, path: string): Handler | undefined {
+  const m = /^\/api\/v1\/privacy-requests\/([^/]+)$/.exec(path);
+  if (m && method === "GET") return (r) => privacyRequest.GET(r, { params: Promise.resolve({ id: decodeURIComponent(m[1]!) }) });
+  return undefined;
 }
 
 export async function startIngestServer(port = 0): Promise<IngestTestServer> {
@@ -41,7 +54,8 @@ export async function startIngestServer(port = 0): Promise<IngestTestServer> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = `http://127.0.0.1${req.url ?? "/"}`;
-    const handler = table[`${req.method} ${new URL(url).pathname}`];
+    const path = new URL(url).pathname;
+    const handler = table[`${req.method} ${path}`] ?? dynamicRoute(req.method, path);
     if (!handler) {
       res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "not found" }));
       return;

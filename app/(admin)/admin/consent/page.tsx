@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { CurrentOptIn, OptInOverTime } from "@/components/consent/opt-in-charts";
+import { AdminConsentForm } from "@/components/consent/admin-consent-form";
 import { StatCard } from "@/components/dashboard/stat-card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { formatNumber } from "@/components/ui/format";
@@ -37,6 +38,11 @@ export default async function ConsentOverviewPage() {
           </Panel>
         </div>
       )}
+      <div className="mt-6">
+        <Panel title="Change a person's consent on their behalf">
+          <AdminConsentForm purposes={o.purposes.filter((p) => p.key !== "essential")} />
+        </Panel>
+      </div>
     </>
   );
 }

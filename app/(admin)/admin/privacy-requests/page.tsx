@@ -1,41 +1,102 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { RequesterCell } from "@/components/privacy-requests/requester";
 import { StatusBadge } from "@/components/privacy-requests/status-badge";
 import { cx } from "@/components/ui/cx";
 import { EmptyState } from "@/components/ui/empty-state";
 import { formatDateTime } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
-import { requirePageUser } from "@/lib/auth/current-user";
-import { isOverdue, REQUEST_STATUSES, REQUEST_TYPE_LABELS, STATUS_LABELS, type RequestStatus } from "@/lib/privacy/request-rules";
-import { requestQueue } from "@/lib/privacy/requests";
 import { Table } from "@/components/ui/table";
+import { inputClass } from "@/components/ui/text-field";
+import { requirePageUser } from "@/lib/auth/current-user";
+import { requestQueue } from "@/lib/privacy/request-queries";
+import { isOverdue, queueFilterSchema, REQUEST_STATUSES, REQUEST_TYPE_LABELS, REQUEST_TYPES, STATUS_LABELS } from "@/lib/privacy/request-rules";
 
 export const metadata: Metadata = { title: "Privacy requests" };
 
-export default async function PrivacyRequestsPage({ searchParams }: { searchParams: Promise<{ status?: string; overdue?: string }> }) {
+const DUE_LABELS = { overdue: "Overdue", week: "Due within 7 days", month: "Due within 30 days" } as const;
+
+export default async function PrivacyRequestsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   await requirePageUser("privacy_requests.manage");
   const params = await searchParams;
-  const status = REQUEST_STATUSES.includes(params.status as RequestStatus) ? (params.status as RequestStatus) : undefined;
-  const overdue = params.overdue === "1";
-  const { rows, counts, overdue: overdueCount } = await requestQueue({ status, overdue });
-  const chip = (href: string, label: string, active: boolean, tone = "") => (
-    <Link key={href} href={href} className={cx("rounded-full px-3 py-1 text-sm ring-1 ring-inset", active ? "bg-brand-600 text-white ring-brand-600" : cx("bg-white text-slate-700 ring-slate-300 hover:bg-slate-50", tone))}>
-      {label}
-    </Link>
-  );
+  // `overdue=1` is the older link to the overdue view.
+  const filter = queueFilterSchema.parse({ ...params, due: params.overdue === "1" ? "overdue" : params.due });
+  const { rows, counts, overdue: overdueCount } = await requestQueue(filter);
+  const filtered = Boolean(filter.status || filter.type || filter.due || filter.q);
+  const select = `${inputClass} mt-0 w-auto`;
   return (
     <>
-      <PageHeader title="Privacy requests" description="Access, erasure, rectification, restriction and objection requests. Each must be answered within 30 days of receipt, extendable once by up to 60 days." />
-      <nav aria-label="Filter requests" className="mb-4 flex flex-wrap gap-2">
-        {chip("/admin/privacy-requests", "All", !status && !overdue)}
-        {chip("/admin/privacy-requests?overdue=1", `Overdue (${overdueCount})`, overdue, overdueCount > 0 ? "text-red-700 ring-red-300" : "")}
-        {REQUEST_STATUSES.map((s) => chip(`/admin/privacy-requests?status=${s}`, `${STATUS_LABELS[s]} (${counts[s] ?? 0})`, status === s))}
-      </nav>
+      <PageHeader
+        title="Privacy requests"
+        description="Access, erasure, rectification, restriction and objection requests. Each must be answered within 30 days of receipt, extendable once by up to 60 days."
+        actions={
+          <Link href="/admin/privacy-requests/new" className="rounded-md bg-brand-600 px-3.5 py-2 text-sm font-medium text-white hover:bg-brand-700">
+            File a request for someone
+          </Link>
+        }
+      />
+      <form method="get" aria-label="Filter requests" className="mb-4 flex flex-wrap items-end gap-2">
+        <label className="min-w-56 flex-1 text-xs text-slate-600">
+          Search
+          <input name="q" defaultValue={filter.q ?? ""} placeholder="Application user id, contact, e-mail or request id" className={inputClass} />
+        </label>
+        <label className="text-xs text-slate-600">
+          Type
+          <select name="type" defaultValue={filter.type ?? ""} className={select}>
+            <option value="">Any type</option>
+            {REQUEST_TYPES.map((t) => (
+              <option key={t} value={t}>
+                {REQUEST_TYPE_LABELS[t]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="text-xs text-slate-600">
+          State
+          <select name="status" defaultValue={filter.status ?? ""} className={select}>
+            <option value="">Any state</option>
+            {REQUEST_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {STATUS_LABELS[s]} ({counts[s] ?? 0})
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="text-xs text-slate-600">
+          Due
+          <select name="due" defaultValue={filter.due ?? ""} className={select}>
+            <option value="">Any due date</option>
+            {Object.entries(DUE_LABELS).map(([k, v]) => (
+              <option key={k} value={k}>
+                {k === "overdue" ? `${v} (${overdueCount})` : v}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" className="rounded-md bg-white px-3.5 py-2 text-sm font-medium text-slate-800 ring-1 ring-inset ring-slate-300 hover:bg-slate-50">
+          Apply
+        </button>
+        {filtered && (
+          <Link href="/admin/privacy-requests" className="px-2 py-2 text-sm text-brand-700 hover:underline">
+            Clear
+          </Link>
+        )}
+      </form>
+      {overdueCount > 0 && filter.due !== "overdue" && (
+        <p className="mb-4 text-sm text-red-700">
+          {overdueCount} open request{overdueCount === 1 ? " is" : "s are"} past due.{" "}
+          <Link href="/admin/privacy-requests?due=overdue" className="underline">
+            Show them
+          </Link>
+        </p>
+      )}
       {rows.length === 0 ? (
-        <EmptyState title="No requests here">Requests people send from their privacy center appear in this queue.</EmptyState>
+        <EmptyState title={filtered ? "No request matches these filters" : "No requests here"}>
+          Requests from the privacy center, from applications and those filed by admins appear in this queue.
+        </EmptyState>
       ) : (
-        <div className="rounded-lg border border-slate-200 bg-white shadow-sm">
-          <Table inset testId="request-queue" columns={["Request", "State", "Received", "Due"]}>
+        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+          <Table inset testId="request-queue" columns={["Request", "Requester", "State", "Received", "Due"]}>
             {rows.map((r) => {
               const late = isOverdue(r);
               return (
@@ -43,8 +104,12 @@ export default async function PrivacyRequestsPage({ searchParams }: { searchPara
                   <td className="px-4 py-2.5">
                     <Link href={`/admin/privacy-requests/${r.id}`} className="font-medium text-brand-700 hover:underline">
                       {REQUEST_TYPE_LABELS[r.type]}
+                      {r.purpose ? ` (${r.purpose})` : ""}
                     </Link>
                     <span className="block font-mono text-xs text-slate-500">{r.id.slice(0, 8)}</span>
+                  </td>
+                  <td className="px-4 py-2.5">
+                    <RequesterCell r={r} />
                   </td>
                   <td className="px-4 py-2.5">
                     <StatusBadge status={r.status} overdue={late} />
