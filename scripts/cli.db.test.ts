@@ -104,7 +104,7 @@ describe("operator CLI", { timeout: 120_000 }, () => {
       ["grace@example.test"],
     );
     expect(user).toMatchObject({ id: created![1], role: "data_scientist", display_name: "Grace Hopper" });
-    expect(user!.password_hash).toMatch(/^scrypt\$16384\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
+    expect(user!.password_hash).toMatch(/^scrypt\$131072\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
     expect(await verifyPassword(password, user!.password_hash)).toBe(true);
     const leaked = await query<{ n: number }>(
       `SELECT ((SELECT count(*) FROM users u WHERE u::text LIKE '%' || $1 || '%') +

@@ -90,7 +90,7 @@ describe("feedback refusals write nothing", () => {
 });
 
 describe("event batches rejected in full write nothing", () => {
-  it("every event rejected (bad type, NUL id, over-deep, future): no event, no subject", async () => {
+  it("every event rejected (bad type, NUL id, over-deep, older than the age limit): no event, no subject", async () => {
     const at = new Date().toISOString();
     let deep: unknown = 1;
     for (let i = 0; i < 100; i++) deep = [deep];
@@ -100,7 +100,7 @@ describe("event batches rejected in full write nothing", () => {
         { id: "r-1", type: "nope", timestamp: at, subject: "ev-user-1", name: "x" },
         { id: "r\u00002", type: "system", timestamp: at, subject: "ev-user-2", name: "x" },
         { id: "r-3", type: "system", timestamp: at, subject: "ev-user-3", name: "x", attributes: { deep } },
-        { id: "r-4", type: "system", timestamp: new Date(Date.now() + 86_400_000).toISOString(), subject: "ev-user-4", name: "x" },
+        { id: "r-4", type: "system", timestamp: new Date(Date.now() - 400 * 86_400_000).toISOString(), subject: "ev-user-4", name: "x" },
       ],
       { apiKeyId: null, ip: null, userAgent: null },
     );
