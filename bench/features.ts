@@ -6,6 +6,7 @@ import { extractFeatures } from "../lib/training/extract";
 import { DIGEST_SQL, FEATURE_SQL, RECHECK_SQL, selectSubjectsSql } from "../lib/training/extract-sql";
 import { benchDatabase, CHUNK, ERASURE_TEXT, loadEvents, PSEUDONYM_SQL, type EventText } from "./load-events";
 import { median, printTable } from "./stats";
+import { benchTrainingHttp } from "./training-http";
 
 // npm run bench:features [events=1000000] [runs=5] [subjects=20000]
 // Feature extraction over `events` events (budget: under 10 s, computed in SQL). Loads realistic
@@ -232,6 +233,9 @@ async function main() {
     console.log(`deterministic: ${deterministic ? "yes" : "no"}`);
     const over = FEATURE_TYPES.filter((type) => median(runs.get(type)!.map((x) => x.ms)) >= BUDGET_MS);
     console.log(`verdict: ${over.length ? `OVER BUDGET (median): ${over.join(", ")}` : `all ${FEATURE_TYPES.length} types within ${ms(BUDGET_MS)} (median)`}`);
+    // The same extraction over HTTP, and its downloads (bench/training-http.ts).
+    const httpOk = await benchTrainingHttp("user_behavior", range, median(runs.get("user_behavior")!.map((r) => r.ms)));
+    console.log(`downloads within the memory budget: ${httpOk ? "yes" : "NO"}`);
     if (!deterministic) process.exitCode = 1;
   } finally {
     await database().close();

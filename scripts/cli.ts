@@ -32,7 +32,9 @@ Commands:
   user:link --email E --subject ID          link an end user's account to the application's user id
   user:unlink --email E                     remove that link
   user:set-role --email E --role R          change a user's role (ends their sessions)
-  api-key:create --name N --scopes a,b      create an API key; the secret is printed once
+  api-key:create --name N --scopes a,b [--owner EMAIL]
+                                           create an API key (owned by that user: training keys need one);
+                                           the secret is printed once
   api-key:list                              list keys (prefix, scopes, created, last used, revoked)
   api-key:revoke --prefix clk_xxxxxxxx      revoke a key
   pseudonyms:rekey                          after changing CLEARLOG_SECRET: rewrite every pseudonym
@@ -128,7 +130,7 @@ async function run(command: string, values: Record<string, string | undefined>):
       const input = parseOrThrow(
         createApiKeySchema.safeParse({ name: required(values, "name"), scopes: required(values, "scopes").split(",").map((s) => s.trim()).filter(Boolean) }),
       );
-      const key = await createApiKey(input, actor);
+      const key = await createApiKey(input, actor, values.owner ? { ownerEmail: values.owner } : {});
       console.log(`Created API key ${key.prefix} (${key.scopes.join(", ")})`);
       console.log(`Secret (shown once, store it now): ${key.secret}`);
       return;
@@ -193,6 +195,7 @@ async function main(): Promise<number> {
       start: { type: "string" },
       end: { type: "string" },
       subject: { type: "string" },
+      owner: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });

@@ -10,6 +10,9 @@ export const API_KEY_SCOPE_LABELS: Record<ApiKeyScope, string> = {
   consent: "Read and update consent",
   feedback: "Send model feedback",
   privacy: "Privacy center sessions and requests",
+  training_read: "Read feature sets, models and retrain-needed (training_read)",
+  training_write: "Start, rebuild and delete feature sets (training_write)",
+  registry_write: "Register model versions and move aliases (registry_write)",
 };
 
 export const createApiKeySchema = z.object({

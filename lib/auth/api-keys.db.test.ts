@@ -84,6 +84,15 @@ describe("createApiKey", () => {
     const listed = (await listApiKeys()).find((k) => k.id === created.id);
     expect(listed?.createdBy).toEqual({ displayName: "Key Maker" });
   });
+
+  it("gives a CLI-made key the owner named by email, and refuses an unknown owner writing nothing", async () => {
+    const user = await db().user.create({ data: { email: "scientist@example.test", displayName: "Sci", role: "data_scientist" } });
+    const created = await createApiKey({ name: "Notebook", scopes: ["training_read"] }, CLI, { ownerEmail: "Scientist@example.test " });
+    expect(await db().apiKey.findUniqueOrThrow({ where: { id: created.id } })).toMatchObject({ createdById: user.id, scopes: ["training_read"] });
+    const before = await db().apiKey.count();
+    await expect(createApiKey({ name: "Nobody's", scopes: ["training_read"] }, CLI, { ownerEmail: "nobody@example.test" })).rejects.toThrow(/--owner: there is no user with that email/);
+    expect(await db().apiKey.count()).toBe(before);
+  });
 });
 
 describe("authenticateApiKey", () => {

@@ -17,16 +17,26 @@ export function generateApiKey(): { key: string; prefix: string } {
   return { key: `${prefix}_${randomBytes(32).toString("base64url")}`, prefix };
 }
 
-export async function createApiKey(input: CreateApiKeyInput, actor: Actor) {
+/**
+ * Creates a key, owned by the user who creates it in the console, or by `ownerEmail` (the CLI's
+ * --owner). The owner is who the key acts for where a permission matters (training, the registry).
+ */
+export async function createApiKey(input: CreateApiKeyInput, actor: Actor, options: { ownerEmail?: string } = {}) {
   const { key, prefix } = generateApiKey();
   const created = await transaction(async (tx) => {
+    let ownerId = actor.type === "user" ? actor.id : null;
+    if (options.ownerEmail !== undefined) {
+      const owner = await tx.user.findUnique({ where: { email: options.ownerEmail.trim().toLowerCase() }, select: { id: true } });
+      if (!owner) throw new SafeError("--owner: there is no user with that email.", "invalid", { field: "owner" });
+      ownerId = owner.id;
+    }
     const row = await tx.apiKey.create({
       data: {
         name: input.name,
         prefix,
         secretHash: sha256Hex(key),
         scopes: input.scopes,
-        createdById: actor.type === "user" ? actor.id : null,
+        createdById: ownerId,
       },
     });
     await writeAudit(

@@ -72,12 +72,17 @@ describe("aliases", () => {
     await setAlias({ modelId: model.id, alias: "production", versionId: v2!.id }, actor); // no change, no audit row
     expect(await db().modelAlias.findMany({ where: { modelId: model.id } })).toMatchObject([{ alias: "production", modelVersionId: v2!.id }]);
     const moves = await db().auditLog.findMany({ where: { action: "model.alias_set", resourceId: model.id }, orderBy: { id: "asc" } });
+    // Both versions were registered with is_active: true, which moved production each time.
     expect(moves.map((m) => m.metadata)).toEqual([
       { alias: "production", from: null, to: "1.0.0" },
       { alias: "production", from: "1.0.0", to: "1.1.0-rc.1" },
+      { alias: "production", from: "1.1.0-rc.1", to: "1.0.0" },
+      { alias: "production", from: "1.0.0", to: "1.1.0-rc.1" },
     ]);
+    expect((await db().modelVersion.findMany({ where: { modelId: model.id, isActive: true } })).map((v) => v.id)).toEqual([v2!.id]);
     await removeAlias({ modelId: model.id, alias: "production" }, actor);
     expect(await db().modelAlias.count({ where: { modelId: model.id } })).toBe(0);
+    expect(await db().modelVersion.count({ where: { modelId: model.id, isActive: true } })).toBe(0);
     await expectSafeError(removeAlias({ modelId: model.id, alias: "production" }, actor), "not_found", "No version is production.");
   });
 

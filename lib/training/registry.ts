@@ -10,7 +10,19 @@ import { registerModelSchema, removeAliasSchema, setAliasSchema, type RegisterMo
 // The model registry: models, their semantic versions, aliases (one version each) and lineage to
 // the feature sets each version was trained on.
 
-/** Registers a version (and its model, the first time); returns both ids. */
+/** The alias `is_active` stands for: a model's one active version is the one `production` points at. */
+export const PRODUCTION = "production";
+
+/** Keeps `is_active` true on exactly the version `production` points at (none when it points nowhere). */
+async function syncActive(tx: Prisma.TransactionClient, modelId: string, activeVersionId: string | null): Promise<void> {
+  await tx.modelVersion.updateMany({ where: { modelId, isActive: true, ...(activeVersionId ? { id: { not: activeVersionId } } : {}) }, data: { isActive: false } });
+  if (activeVersionId) await tx.modelVersion.update({ where: { id: activeVersionId }, data: { isActive: true } });
+}
+
+/**
+ * Registers a version (and its model, the first time); returns both ids. `is_active: true` points
+ * the `production` alias at it, which makes it the model's one active version.
+ */
 export async function registerModelVersion(input: RegisterModelInput, actor: Actor = { type: "system" }): Promise<{ modelId: string; versionId: string }> {
   const data = parseInput(registerModelSchema, input);
   const createdById = actor.type === "user" ? actor.id : null;
@@ -45,6 +57,19 @@ export async function registerModelVersion(input: RegisterModelInput, actor: Act
           featureSets: { create: [...new Set(data.feature_sets)].map((featureSetId) => ({ featureSetId })) },
         },
       });
+      if (data.is_active) {
+        const previous = await tx.modelAlias.findUnique({ where: { modelId_alias: { modelId: model.id, alias: PRODUCTION } }, include: { modelVersion: { select: { version: true } } } });
+        await tx.modelAlias.upsert({
+          where: { modelId_alias: { modelId: model.id, alias: PRODUCTION } },
+          create: { modelId: model.id, alias: PRODUCTION, modelVersionId: version.id },
+          update: { modelVersionId: version.id },
+        });
+        await syncActive(tx, model.id, version.id);
+        await writeAudit(
+          { actor, action: "model.alias_set", resourceType: "model", resourceId: model.id, outcome: "success", metadata: { alias: PRODUCTION, from: previous?.modelVersion.version ?? null, to: version.version } },
+          tx,
+        );
+      }
       await writeAudit(
         {
           actor,
@@ -84,6 +109,7 @@ export async function setAlias(input: unknown, actor: Actor): Promise<void> {
       create: { modelId, alias, modelVersionId: versionId },
       update: { modelVersionId: versionId },
     });
+    if (alias === PRODUCTION) await syncActive(tx, modelId, versionId);
     await writeAudit(
       { actor, action: "model.alias_set", resourceType: "model", resourceId: modelId, outcome: "success", metadata: { alias, from: previous?.modelVersion.version ?? null, to: version.version } },
       tx,
@@ -97,6 +123,7 @@ export async function removeAlias(input: unknown, actor: Actor): Promise<void> {
     const previous = await tx.modelAlias.findUnique({ where: { modelId_alias: { modelId, alias } }, include: { modelVersion: { select: { version: true } } } });
     if (!previous) throw new SafeError(`No version is ${alias}.`, "not_found");
     await tx.modelAlias.delete({ where: { modelId_alias: { modelId, alias } } });
+    if (alias === PRODUCTION) await syncActive(tx, modelId, null);
     await writeAudit({ actor, action: "model.alias_removed", resourceType: "model", resourceId: modelId, outcome: "success", metadata: { alias, from: previous.modelVersion.version } }, tx);
   });
 }

@@ -3,3 +3,14 @@
 export * from "./browser";
 export { createConsentClient } from "./consent";
 export type { ConsentClient, ConsentClientOptions, PurposeConsent } from "./consent";
+export { createModelTrainingService, TrainingApiError } from "./training";
+export type {
+  DatasetFormat,
+  ExtractedFeatureSet,
+  FeatureSetStatus,
+  FeatureType,
+  ModelTrainingService,
+  RegisterModelOptions,
+  RetrainNeededVersion,
+  TrainingClientOptions,
+} from "./training";

@@ -19,7 +19,15 @@ export default async function ModelsPage({ searchParams }: { searchParams: Promi
   const ready = sets.filter((s) => s.status === "ready");
   return (
     <>
-      <PageHeader title="Models" description="Registered models and their versions, each linked to the feature sets it was trained on, so you can always tell whose data is in it." />
+      <PageHeader
+        title="Models"
+        description="Registered models and their versions, each linked to the feature sets it was trained on, so you can always tell whose data is in it."
+        actions={
+          <Link href="/admin/models/retrain-needed" className="text-sm font-medium text-brand-700 hover:underline">
+            Retrain needed
+          </Link>
+        }
+      />
       <div className="space-y-6">
         <Panel title="Registered models">
           {models.length === 0 ? (

@@ -1,8 +1,8 @@
 import { NextResponse } from "next/server";
-import { writeAudit } from "@/lib/audit/audit";
 import { routeUser } from "@/lib/auth/route-guard";
 import { SafeError } from "@/lib/errors";
-import { openDatasetExport, openManifestExport, type DatasetFormat } from "@/lib/training/dataset-export";
+import type { DatasetFormat } from "@/lib/training/dataset-export";
+import { featureSetFileResponse } from "@/lib/training/download-response";
 
 export const dynamic = "force-dynamic";
 
@@ -26,26 +26,10 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
   const { id, file } = await params;
   const format = Object.hasOwn(FILES, file) ? FILES[file] : undefined;
   if (!format) return NextResponse.json({ error: `No such file; use one of ${Object.keys(FILES).join(", ")}.` }, { status: 404 });
-
-  let download: { filename: string; contentType: string; digest: string; body: BodyInit };
   try {
-    download = format === "manifest" ? await openManifestExport(id) : await openDatasetExport(id, format).then((d) => ({ ...d, body: d.stream }));
+    return await featureSetFileResponse(id, format, actor, `/admin/training/${id}/files/manifest.json`);
   } catch (error) {
     if (!(error instanceof SafeError) || !STATUS[error.code]) throw error;
-    if (error.code === "conflict") {
-      await writeAudit({ actor, action: "feature_set.download", resourceType: "feature_set", resourceId: id, outcome: "denied", metadata: { format, reason: "stale" } });
-    }
     return NextResponse.json({ error: error.message }, { status: STATUS[error.code] });
   }
-  await writeAudit({ actor, action: "feature_set.download", resourceType: "feature_set", resourceId: id, outcome: "success", metadata: { format } });
-
-  const headers = new Headers({
-    "Content-Type": download.contentType,
-    "Content-Disposition": `attachment; filename="${download.filename}"`,
-    "Cache-Control": "no-store",
-    "X-Content-Type-Options": "nosniff",
-    "X-Clearlog-Digest": `sha256:${download.digest}`,
-  });
-  if (format !== "manifest") headers.set("Link", `</admin/training/${id}/files/manifest.json>; rel="describedby"; type="application/json"`);
-  return new Response(download.body, { headers });
 }

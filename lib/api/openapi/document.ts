@@ -1,0 +1,16 @@
+import "server-only";
+import { INGEST_OPERATIONS } from "./ingest";
+import { openApiDocument, type Operation } from "./registry";
+import { TRAINING_OPERATIONS } from "./training";
+
+/** Every domain's operations, plus this document's own. Add a domain's list here. */
+export const OPERATIONS: Operation[] = [
+  { method: "get", path: "/api/v1/openapi.json", summary: "This document", scope: "public", responses: { 200: { description: "OpenAPI 3.1" } } },
+  ...INGEST_OPERATIONS,
+  ...TRAINING_OPERATIONS,
+];
+
+let built: ReturnType<typeof openApiDocument> | undefined;
+export function apiDocument() {
+  return (built ??= openApiDocument(OPERATIONS));
+}

@@ -1,0 +1,62 @@
+import { z } from "zod";
+
+// The OpenAPI 3.1 document of /api/v1, built from the same zod schemas the routes parse with. Each
+// domain lists its operations next to its schemas (lib/api/openapi/<domain>.ts) and document.ts joins
+// them; the contract test fails when a route file under app/api/v1 has no operation here.
+
+export interface Operation {
+  method: "get" | "post" | "put" | "delete";
+  /** OpenAPI path, `{name}` for a dynamic segment */
+  path: string;
+  summary: string;
+  /** the API key scope, or null for any valid key; "public" for no key */
+  scope: string | null;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  bodyType?: string;
+  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
+}
+
+const json = (schema: z.ZodType) => z.toJSONSchema(schema, { target: "draft-2020-12", io: "input", unrepresentable: "any" });
+const output = (schema: z.ZodType) => z.toJSONSchema(schema, { target: "draft-2020-12", io: "output", unrepresentable: "any" });
+
+const PROBLEM = {
+  type: "object",
+  required: ["type", "title", "status", "detail"],
+  properties: { type: { type: "string" }, title: { type: "string" }, status: { type: "integer" }, detail: { type: "string" }, code: { type: "string" }, field: { type: "string" } },
+};
+
+function operation(op: Operation) {
+  const params = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
+  const query = op.query
+    ? Object.entries((json(op.query) as { properties?: Record<string, unknown> }).properties ?? {}).map(([name, schema]) => ({ name, in: "query", required: false, schema }))
+    : [];
+  const responses: Record<string, unknown> = {};
+  for (const [status, r] of Object.entries(op.responses)) {
+    responses[status] = { description: r.description, ...(r.schema ? { content: { [r.contentType ?? "application/json"]: { schema: output(r.schema) } } } : r.contentType ? { content: { [r.contentType]: {} } } : {}) };
+  }
+  responses.default = { description: "An error (RFC 9457)", content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } } };
+  return {
+    summary: op.summary,
+    ...(op.scope === "public" ? { security: [] } : { "x-clearlog-scope": op.scope }),
+    parameters: [...params, ...query],
+    ...(op.body ? { requestBody: { required: true, content: { [op.bodyType ?? "application/json"]: { schema: json(op.body) } } } } : {}),
+    responses,
+  };
+}
+
+export function openApiDocument(operations: Operation[]) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of operations) (paths[op.path] ??= {})[op.method] = operation(op);
+  return {
+    openapi: "3.1.0",
+    info: { title: "Clearlog API", version: "1", description: "Events, consent, feedback and training data. Every call but this document needs an API key (Bearer or x-api-key)." },
+    servers: [{ url: "/" }],
+    security: [{ bearer: [] }, { apiKeyHeader: [] }],
+    components: {
+      securitySchemes: { bearer: { type: "http", scheme: "bearer" }, apiKeyHeader: { type: "apiKey", in: "header", name: "x-api-key" } },
+      schemas: { Problem: PROBLEM },
+    },
+    paths,
+  };
+}
