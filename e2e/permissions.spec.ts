@@ -10,7 +10,8 @@ import { ACCOUNTS, storageState, type AccountRole } from "./accounts";
 const APP = path.resolve(__dirname, "../app");
 const PLACEHOLDER_ID = "00000000-0000-4000-8000-000000000000";
 const PUBLIC_PAGES = new Set(["/", "/login"]);
-const PUBLIC_ROUTES = new Set(["/api/health", "/api/v1/openapi.json"]);
+// The portal link opener is authenticated by its single-use token, not a session.
+const PUBLIC_ROUTES = new Set(["/api/health", "/api/v1/openapi.json", `/privacy/session/${PLACEHOLDER_ID}`]);
 
 type Guard = { kind: "permission"; permission: Permission } | { kind: "signed_in" } | { kind: "api_key" } | { kind: "public" };
 

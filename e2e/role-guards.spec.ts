@@ -56,7 +56,7 @@ test.describe("admins", () => {
       expect(response?.status(), path).toBe(200);
     }
     const nav = page.getByRole("navigation", { name: "Console" });
-    await expect(nav.getByRole("link")).toHaveCount(11);
+    await expect(nav.getByRole("link")).toHaveCount(12);
     const portal = await page.goto("/privacy");
     expect(portal?.status()).toBe(403);
   });

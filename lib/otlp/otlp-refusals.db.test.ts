@@ -146,6 +146,7 @@ describe("OTLP/gRPC refusals", () => {
       expect(error?.metadata.get("retry-after")[0]).toMatch(/^\d+$/);
     } finally {
       restore();
+      resetRateLimits();
     }
     expect(await total()).toBe(before + 1);
     const reasons = Object.fromEntries((await intakeOf(key)).byReason.map((r) => [r.reason, r.requests]));

@@ -1,5 +1,6 @@
 import "server-only";
 import { INGEST_OPERATIONS } from "./ingest";
+import { PRIVACY_OPERATIONS } from "./privacy";
 import { openApiDocument, type Operation } from "./registry";
 import { TRAINING_OPERATIONS } from "./training";
 
@@ -8,6 +9,7 @@ export const OPERATIONS: Operation[] = [
   { method: "get", path: "/api/v1/openapi.json", summary: "This document", scope: "public", responses: { 200: { description: "OpenAPI 3.1" } } },
   ...INGEST_OPERATIONS,
   ...TRAINING_OPERATIONS,
+  ...PRIVACY_OPERATIONS,
 ];
 
 let built: ReturnType<typeof openApiDocument> | undefined;
