@@ -35,9 +35,9 @@ test("AI calls from the AI SDK, OpenInference and OpenLLMetry show with model, t
     // Vercel AI SDK, streaming; the user id rides in the telemetry metadata
     const sdk = tracing("ai-sdk");
     const openai = createOpenAI({ baseURL: fake.baseURL, apiKey: "sk-fake-key-for-e2e" });
-    const streamed = streamText({ model: openai("gpt-4.1"), prompt: `Total of ${word} 1?`, experimental_telemetry: { isEnabled: true, tracer: sdk.tracer, metadata: { userId: "user-1001" } } });
+    const streamed = streamText({ model: openai("gpt-4.1"), prompt: `Total of ${word} 1?`, experimental_telemetry: { isEnabled: true, tracer: sdk.tracer, metadata: { userId: "ai-demo-user-1" } } });
     await streamed.text;
-    await generateText({ model: openai.chat("gpt-4o-mini"), prompt: `Total of ${word} 2?`, experimental_telemetry: { isEnabled: true, tracer: sdk.tracer, metadata: { userId: "user-1001" } } });
+    await generateText({ model: openai.chat("gpt-4o-mini"), prompt: `Total of ${word} 2?`, experimental_telemetry: { isEnabled: true, tracer: sdk.tracer, metadata: { userId: "ai-demo-user-1" } } });
     await sdk.provider.forceFlush();
 
     // OpenInference, the user from its context helper
@@ -45,7 +45,7 @@ test("AI calls from the AI SDK, OpenInference and OpenLLMetry show with model, t
     const oiInstrumentation = new OpenInferenceOpenAI({ tracerProvider: oi.provider });
     oiInstrumentation.manuallyInstrument(OpenAI);
     const oiClient = new OpenAI({ baseURL: fake.baseURL, apiKey: "sk-fake-key-for-e2e" });
-    await context.with(setUser(context.active(), { userId: "user-1002" }), () => oiClient.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: `Total of ${word} 3?` }] }));
+    await context.with(setUser(context.active(), { userId: "ai-demo-user-2" }), () => oiClient.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: `Total of ${word} 3?` }] }));
     oiInstrumentation.disable();
     await oi.provider.forceFlush();
 
@@ -55,7 +55,7 @@ test("AI calls from the AI SDK, OpenInference and OpenLLMetry show with model, t
     tlInstrumentation.setTracerProvider(tl.provider);
     tlInstrumentation.manuallyInstrument(OpenAI);
     const tlClient = new OpenAI({ baseURL: fake.baseURL, apiKey: "sk-fake-key-for-e2e" });
-    await tl.tracer.startActiveSpan("answer-ticket", { attributes: { "user.id": "user-1003" } }, async (span) => {
+    await tl.tracer.startActiveSpan("answer-ticket", { attributes: { "user.id": "ai-demo-user-3" } }, async (span) => {
       await tlClient.chat.completions.create({ model: "claude-3-5-sonnet-20241022", messages: [{ role: "user", content: `Total of ${word} 4?` }] });
       span.end();
     });

@@ -34,7 +34,7 @@ function urlOf(file: string): string {
 function guardsIn(source: string, page = false): Guard[] {
   const guards: Guard[] = [];
   for (const m of source.matchAll(/(?:requirePageUser|routeUser|requireUser)\("([a-z_.]+)"\)/g)) guards.push({ kind: "permission", permission: m[1] as Permission });
-  if (/\bwithApiKey\(|\botlpRoute\(/.test(source)) guards.push({ kind: "api_key" });
+  if (/\bwithApiKey(<[^>]*>)?\(|\botlpRoute\(/.test(source)) guards.push({ kind: "api_key" });
   // A page that only reads the user (the login page, the root redirect) guards nothing.
   if (!page && /\bgetCurrentUser\(\)/.test(source) && guards.length === 0) guards.push({ kind: "signed_in" });
   return guards;
