@@ -21,7 +21,10 @@ test("admins see the seeded prices and add, edit and delete one", async ({ page 
   await expect(row.getByLabel("Output $/M")).toHaveValue("12");
 
   await row.getByLabel("Output $/M").fill("16");
+  // The action's answer must arrive before the reload, or the reload races the save.
+  const saved = page.waitForResponse((r) => r.request().method() === "POST" && r.url().includes("/admin/prices"));
   await row.getByRole("button", { name: "Save" }).click();
+  await saved;
   await page.reload();
   await expect(page.getByTestId(`price-${model}`).getByLabel("Output $/M")).toHaveValue("16");
 
