@@ -1,5 +1,4 @@
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createApiKey, revokeApiKey } from "../auth/api-keys";
@@ -286,29 +285,16 @@ describe("POST /api/v1/events answers per event and only after commit", () => {
   });
 
   it("OPTIONS preflight: 204 with CORS headers allowing Authorization", async () => {
-    // test-server.ts routes POST only, so the route's OPTIONS export is served here over real HTTP.
-    const route = await import("../../app/api/v1/events/route");
-    const preflight = http.createServer((req, res) => {
-      void (async () => {
-        const response = req.method === "OPTIONS" ? await route.OPTIONS() : new Response(null, { status: 405 });
-        res.writeHead(response.status, Object.fromEntries(response.headers)).end();
-      })();
+    const res = await fetch(`${server.url}/api/v1/events`, {
+      method: "OPTIONS",
+      headers: { origin: "https://app.example.com", "access-control-request-method": "POST", "access-control-request-headers": "authorization, content-type" },
     });
-    await new Promise<void>((resolve) => preflight.listen(0, "127.0.0.1", resolve));
-    try {
-      const res = await fetch(`http://127.0.0.1:${(preflight.address() as AddressInfo).port}/api/v1/events`, {
-        method: "OPTIONS",
-        headers: { origin: "https://app.example.com", "access-control-request-method": "POST", "access-control-request-headers": "authorization, content-type" },
-      });
-      expect(res.status).toBe(204);
-      expect(await res.text()).toBe("");
-      const allowed = (res.headers.get("access-control-allow-headers") ?? "").toLowerCase().split(/\s*,\s*/);
-      expect(allowed).toEqual(expect.arrayContaining(["authorization", "content-type"]));
-      expect(res.headers.get("access-control-allow-methods")).toMatch(/POST/);
-      expect(res.headers.get("access-control-allow-origin")).toBe("*");
-      expect(res.headers.get("access-control-allow-credentials")).toBeNull();
-    } finally {
-      await new Promise<void>((resolve) => preflight.close(() => resolve()));
-    }
+    expect(res.status).toBe(204);
+    expect(await res.text()).toBe("");
+    const allowed = (res.headers.get("access-control-allow-headers") ?? "").toLowerCase().split(/\s*,\s*/);
+    expect(allowed).toEqual(expect.arrayContaining(["authorization", "content-type"]));
+    expect(res.headers.get("access-control-allow-methods")).toMatch(/POST/);
+    expect(res.headers.get("access-control-allow-origin")).toBe("*");
+    expect(res.headers.get("access-control-allow-credentials")).toBeNull();
   });
 });

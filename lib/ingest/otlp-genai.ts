@@ -19,7 +19,7 @@ type Message = { role: string; content: string };
 const MAX_MESSAGES = 500;
 
 /** OpenLLMetry's `llm.request.type` → gen_ai.operation.name, when the span has no operation name. */
-const REQUEST_TYPES: Record<string, string> = { chat: "chat", completion: "text_completion", embedding: "embeddings", rerank: "rerank" };
+const REQUEST_TYPES = new Map([["chat", "chat"], ["completion", "text_completion"], ["embedding", "embeddings"], ["rerank", "rerank"]]);
 
 function parseJson(v: unknown): unknown {
   if (typeof v !== "string") return v;
@@ -78,12 +78,13 @@ function indexed(attrs: Obj, prefix: string, defaultRole: string): Message[] {
   return [...byIndex.entries()].sort(([a], [b]) => a - b).map(([, e]) => ({ role: (str(e.role) ?? defaultRole).slice(0, 50), content: textOf(e.content) }));
 }
 
-const EVENT_ROLES: Record<string, string> = {
-  "gen_ai.system.message": "system",
-  "gen_ai.user.message": "user",
-  "gen_ai.assistant.message": "assistant",
-  "gen_ai.tool.message": "tool",
-};
+// A Map, not an object: event names come from clients, and `constructor` must not find Object's.
+const EVENT_ROLES = new Map<string, string>([
+  ["gen_ai.system.message", "system"],
+  ["gen_ai.user.message", "user"],
+  ["gen_ai.assistant.message", "assistant"],
+  ["gen_ai.tool.message", "tool"],
+]);
 
 /** Messages carried by span events (event-based conventions); consumed events are marked in `used`. */
 function fromEvents(events: SpanEvent[], used: Set<SpanEvent>): { input: Message[]; output: Message[] } {
@@ -92,7 +93,7 @@ function fromEvents(events: SpanEvent[], used: Set<SpanEvent>): { input: Message
   for (const event of events) {
     const content = parseJson(event.attrs["gen_ai.event.content"]); // the event body, as some SDKs put it on span events
     const body = isObj(content) ? content : event.attrs;
-    const role = EVENT_ROLES[event.name];
+    const role = EVENT_ROLES.get(event.name);
     if (role) input.push(...parseMessages({ ...body, role: str(body.role) ?? role }, role));
     else if (event.name === "gen_ai.choice") output.push(...parseMessages(body, "assistant"));
     else if (event.name === "gen_ai.content.prompt") input.push(...parseMessages(event.attrs["gen_ai.prompt"], "user"));
@@ -131,7 +132,7 @@ export function genAiFields(attrs: Obj, events: SpanEvent[], latencyMs: number |
   const ai: AiFields = {
     provider: str(take(attrs, "gen_ai.provider.name", "gen_ai.system"))?.slice(0, 100),
     model,
-    operation: (str(take(attrs, "gen_ai.operation.name")) ?? REQUEST_TYPES[str(attrs["llm.request.type"]) ?? ""])?.slice(0, 100),
+    operation: (str(take(attrs, "gen_ai.operation.name")) ?? REQUEST_TYPES.get(str(attrs["llm.request.type"]) ?? ""))?.slice(0, 100),
     prompt: lastUser?.content,
     response: output.length > 0 ? output.map((m) => m.content).join("\n") : undefined,
     // the whole input conversation, when there is more to it than the prompt

@@ -128,6 +128,20 @@ describe("mapOtlpLogs", () => {
 });
 
 describe("mapOtlpTraces", () => {
+  it("reads client-chosen names as data: an event or request type named like an Object property maps like any other", () => {
+    const span = {
+      traceId: "0af7651916cd43dd8448eb211c80319c",
+      spanId: "b7ad6b7169203331",
+      name: "chat",
+      startTimeUnixNano: "1764748800000000000",
+      attributes: [{ key: "gen_ai.request.model", value: { stringValue: "gpt-4o" } }, { key: "llm.request.type", value: { stringValue: "constructor" } }],
+      events: [{ name: "constructor", timeUnixNano: "1764748800000000000" }],
+    };
+    const mapped = mapOtlpTraces({ resourceSpans: [{ scopeSpans: [{ spans: [span] }] }] });
+    expect(mapped).toHaveLength(1);
+    expect(mapped[0]!.source).toBe("resourceSpans[0].scopeSpans[0].spans[0]");
+  });
+
   const messages = JSON.stringify([
     { role: "system", parts: [{ type: "text", content: "Be brief." }] },
     { role: "user", parts: [{ type: "text", content: "Weather in Paris?" }] },

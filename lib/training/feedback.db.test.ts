@@ -1,37 +1,26 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as route from "../../app/api/v1/feedback/route";
 import { createApiKey } from "../auth/api-keys";
 import { invalidateRuleCache } from "../classify/rule-cache";
 import { recordConsent } from "../consent/consent";
 import { database, db } from "../db/client";
 import { ingestEvents } from "../ingest/ingest";
 import { pseudonymFor } from "../privacy/pseudonym";
+import { startIngestServer, type IngestTestServer } from "@/test/support/api-server";
 import { errorOf, expectSafeError } from "@/test/support/errors";
 import { FeedbackRefusedError, recordFeedback } from "./feedback";
 import { feedbackStats } from "./feedback-stats";
 
 // Feedback intake and its statistics on a real database, and the route over real HTTP.
-let server: http.Server;
+let server: IngestTestServer;
 let url: string;
 let feedbackKey: string;
 let ingestKey: string;
 const v: Record<"one" | "two" | "stats" | "fractional", string> = { one: "", two: "", stats: "", fractional: "" };
 
 async function startServer() {
-  server = http.createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const headers = new Headers();
-    for (const [k, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(k, value);
-    const request = new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined });
-    const response = req.method === "OPTIONS" ? route.OPTIONS() : await route.POST(request as never);
-    res.writeHead(response.status, Object.fromEntries(response.headers)).end(Buffer.from(await response.arrayBuffer()));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/feedback`;
+  server = await startIngestServer();
+  url = `${server.url}/api/v1/feedback`;
 }
 
 const grantTraining = async (subject: string, granted = true) =>
@@ -61,7 +50,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => server?.close(resolve));
+  await server?.stop();
 });
 
 const base = { model: "support-bot", version: "1.0.0" };

@@ -4,6 +4,7 @@ import * as consent from "@/app/api/v1/consent/route";
 import * as events from "@/app/api/v1/events/route";
 import * as feedback from "@/app/api/v1/feedback/route";
 import * as whoami from "@/app/api/v1/whoami/route";
+import * as openApi from "@/app/api/v1/openapi.json/route";
 import * as logs from "@/app/api/v1/otlp/v1/logs/route";
 import * as traces from "@/app/api/v1/otlp/v1/traces/route";
 import * as portalSessions from "@/app/api/v1/portal-sessions/route";
@@ -68,12 +69,14 @@ function routes(): Record<string, Handler> {
   return {
     "POST /api/v1/events": (r) => events.POST(r),
     "OPTIONS /api/v1/events": async () => events.OPTIONS(),
+    "OPTIONS /api/v1/feedback": async () => feedback.OPTIONS(),
     "POST /api/v1/otlp/v1/logs": (r) => logs.POST(r),
     "POST /api/v1/otlp/v1/traces": (r) => traces.POST(r),
     "POST /api/v1/consent": (r) => consent.POST(r),
     "PUT /api/v1/consent": (r) => consent.PUT(r),
     "POST /api/v1/feedback": (r) => feedback.POST(r),
     "GET /api/v1/whoami": (r) => whoami.GET(r),
+    "GET /api/v1/openapi.json": () => openApi.GET(),
     "POST /api/v1/portal-sessions": (r) => portalSessions.POST(r),
     "POST /api/v1/privacy-requests": (r) => privacyRequests.POST(r),
     "GET /api/v1/privacy-requests": (r) => privacyRequests.GET(r),

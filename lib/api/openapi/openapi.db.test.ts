@@ -2,7 +2,6 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GET as openApiRoute } from "@/app/api/v1/openapi.json/route";
 import { startJobWorker } from "@/lib/jobs/worker";
 import { startIngestServer, type IngestTestServer } from "@/test/support/api-server";
 import { NOTEBOOK_RANGE, seedNotebookPopulation, userKey } from "@/test/support/notebook-fixtures";
@@ -29,11 +28,11 @@ let server: IngestTestServer;
 let key: string;
 
 beforeAll(async () => {
-  doc = (await (await openApiRoute()).json()) as Doc;
   await seedNotebookPopulation();
   await startJobWorker({ pollingIntervalSeconds: 0.5 });
   key = (await userKey("data_scientist", ["training_read", "training_write", "registry_write"])).key;
   server = await startIngestServer();
+  doc = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as Doc;
 });
 
 afterAll(async () => {
