@@ -13,6 +13,8 @@ export interface Refusal {
   /** `key:clk_1a2b3c4d`, `net:203.0.113.0/24`, or `account:<user id>`. */
   source: string;
   resourceId?: string | null;
+  /** `denied` (refused before any check: limits, keys, scopes; the default) or `failure` (a check that failed: a wrong password). */
+  outcome?: "denied" | "failure";
 }
 
 const MAX_SOURCES_PER_MINUTE = 1_000;
@@ -32,15 +34,16 @@ function minuteOf(now: number): string {
 
 export function recordRefusal(refusal: Refusal, now = Date.now()): void {
   const minute = minuteOf(now);
-  let key = `${minute}|${refusal.action}|${refusal.reason}|${refusal.source}`;
+  const outcome = refusal.outcome ?? "denied";
+  let key = `${minute}|${refusal.action}|${outcome}|${refusal.reason}|${refusal.source}`;
   // Past the cap, a minute's further sources are counted together.
   if (!counters.has(key) && counters.size >= MAX_SOURCES_PER_MINUTE) {
     refusal = { ...refusal, source: "other", resourceId: null };
-    key = `${minute}|${refusal.action}|${refusal.reason}|other`;
+    key = `${minute}|${refusal.action}|${outcome}|${refusal.reason}|other`;
   }
   const counter = counters.get(key);
   if (counter) counter.count += 1;
-  else counters.set(key, { ...refusal, minute, count: 1 });
+  else counters.set(key, { ...refusal, outcome, minute, count: 1 });
   timer ??= setTimeout(() => {
     timer = undefined;
     void flushRefusals().catch((error: unknown) => logger().error({ component: "audit", err: error }, "refusal flush failed"));
@@ -57,7 +60,7 @@ export async function flushRefusals(): Promise<number> {
     action: c.action,
     resourceType: c.resourceType,
     resourceId: c.resourceId ?? null,
-    outcome: "denied",
+    outcome: c.outcome ?? "denied",
     metadata: { reason: c.reason, source: c.source, minute: c.minute, count: c.count },
   }));
   await writeAuditRows(entries);

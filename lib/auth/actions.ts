@@ -2,6 +2,7 @@
 
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { clientIp } from "../api/client-ip";
 import { writeAudit } from "../audit/audit";
 import { supabaseConfigured } from "../env";
 import { requestCookies } from "./cookie-adapter";
@@ -13,7 +14,6 @@ import { endPortalSession, PORTAL_COOKIE } from "./portal-sessions";
 import { homeFor } from "./roles";
 import { actorOf } from "./session-user";
 import { safeNext } from "./safe-next";
-import { clientAddress } from "./throttle";
 import { supabaseSignIn, supabaseSignOut } from "./supabase-provider";
 
 export interface LoginState {
@@ -37,7 +37,7 @@ export const loginAction = definePublicAction("auth.login", async (_prev: LoginS
   }
   const cookies = await requestCookies();
   const h = await headers();
-  const ip = clientAddress(h.get("x-forwarded-for"), h.get("x-real-ip"));
+  const ip = clientIp(h);
   const result = supabaseConfigured()
     ? await supabaseSignIn(parsed.data, cookies, ip)
     : await loginWithPassword(parsed.data, {

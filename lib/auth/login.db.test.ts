@@ -1,6 +1,7 @@
 import { createHash, scryptSync } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Actor } from "../audit/audit";
+import { flushRefusals } from "../audit/refusals";
 import { database, db } from "../db/client";
 import { overrideEnv } from "../env";
 import { SafeError } from "../errors";
@@ -107,10 +108,12 @@ describe("loginWithPassword and sessions", () => {
     const { user, email } = await newUser("admin");
     const before = await lastAuditId();
 
-    const wrong = await login(email, "not the password at all");
-    const unknown = await login("nobody.here@example.test", "some other secret");
+    const wrong = await login(email, "not the password at all", false, "203.0.113.20");
+    const unknown = await login("nobody.here@example.test", "some other secret", false, "203.0.113.21");
+    const unknownAgain = await login("nobody.else@example.test", "a third secret", false, "203.0.113.22");
     expect(wrong.result).toEqual({ ok: false, message: BAD_CREDENTIALS });
     expect(unknown.result).toEqual({ ok: false, message: BAD_CREDENTIALS });
+    expect(unknownAgain.result).toEqual({ ok: false, message: BAD_CREDENTIALS });
     expect(wrong.jar.writes).toEqual([]);
     expect(unknown.jar.writes).toEqual([]);
     expect(await db().authSession.count({ where: { userId: user.id } })).toBe(0);
@@ -122,14 +125,22 @@ describe("loginWithPassword and sessions", () => {
     const ok = await login(email, PASSWORD);
     expect(ok.result.ok).toBe(true);
 
+    // The success is written at once; failures are counted into one row per source, reason and minute:
+    // the account when one was found, else the network (both unknown emails came from 203.0.113.0/24).
+    const success = await loginAuditSince(before);
+    expect(success.map((a) => [a.outcome, a.actorType, a.actorId, a.metadata])).toEqual([["success", "user", user.id, {}]]);
+    expect(success[0]).toMatchObject({ actorRole: "admin", resourceType: "session" });
+    await flushRefusals();
     const audit = await loginAuditSince(before);
-    expect(audit.map((a) => [a.outcome, a.actorType, a.actorId, a.metadata])).toEqual([
-      ["failure", "system", null, { reason: "bad_credentials" }],
-      ["failure", "system", null, { reason: "bad_credentials" }],
-      ["failure", "system", null, { reason: "account_disabled" }],
-      ["success", "user", user.id, {}],
-    ]);
-    expect(audit[3]).toMatchObject({ actorRole: "admin", resourceType: "session" });
+    const counted = audit.filter((a) => a.outcome !== "success").map((a) => [a.outcome, a.actorType, a.actorId, a.metadata]);
+    expect(counted).toEqual(
+      expect.arrayContaining([
+        ["failure", "system", null, expect.objectContaining({ reason: "bad_credentials", source: `account:${user.id}`, count: 1 })],
+        ["failure", "system", null, expect.objectContaining({ reason: "bad_credentials", source: "net:203.0.113.0/24", count: 2 })],
+        ["failure", "system", null, expect.objectContaining({ reason: "account_disabled", source: `account:${user.id}`, count: 1 })],
+      ]),
+    );
+    expect(counted).toHaveLength(3);
 
     const all = (await tableText("audit_log")).toLowerCase();
     for (const secret of [email, email.split("@")[0]!, "nobody.here", "@example.test", PASSWORD, "not the password", "some other secret"]) {
@@ -138,7 +149,7 @@ describe("loginWithPassword and sessions", () => {
   });
 
   it("refuses even the right password after the maximum failures, audited as denied", async () => {
-    const { email } = await newUser("end_user");
+    const { user, email } = await newUser("end_user");
     const before = await lastAuditId();
     for (let i = 0; i < 5; i++) expect((await login(email, `wrong-${i}`)).result).toEqual({ ok: false, message: BAD_CREDENTIALS });
 
@@ -149,9 +160,10 @@ describe("loginWithPassword and sessions", () => {
     const variant = await loginWithPassword({ email: email.toUpperCase(), password: PASSWORD }, { cookies: new CookieJar(), userAgent: null, secureCookies: false });
     expect(variant).toMatchObject({ ok: false, message: expect.stringContaining("Too many failed sign-in attempts") });
 
-    const audit = await loginAuditSince(before);
-    expect(audit.map((a) => a.outcome)).toEqual(["failure", "failure", "failure", "failure", "failure", "denied", "denied"]);
-    expect(audit[5]?.metadata).toEqual({ reason: "throttled" });
+    await flushRefusals();
+    const audit = (await loginAuditSince(before)).map((a) => [a.outcome, a.metadata]);
+    expect(audit).toContainEqual(["failure", expect.objectContaining({ reason: "bad_credentials", source: `account:${user.id}`, count: 5 })]);
+    expect(audit).toContainEqual(["denied", expect.objectContaining({ reason: "throttled", source: "net:unknown", count: 2 })]);
     // A throttled attempt is not itself counted, and other accounts are unaffected.
     const other = await newUser("end_user");
     expect((await login(other.email, PASSWORD)).result.ok).toBe(true);
@@ -183,7 +195,7 @@ describe("the throttle holds under concurrency, per account and per address", ()
     (await database().pool.query<{ n: number }>("SELECT count(*)::int AS n FROM login_attempts WHERE key_hash = $1", [throttleKey(email)])).rows[0]!.n;
 
   it("40 concurrent wrong passwords against a limit of 5: 5 are checked, 35 throttled", async () => {
-    const { email } = await newUser("end_user");
+    const { user, email } = await newUser("end_user");
     const results = await Promise.all(Array.from({ length: 40 }, (_, i) => login(email, `wrong-${i}`, false, "203.0.113.7")));
     const checked = results.filter((r) => !r.result.ok && r.result.message === BAD_CREDENTIALS).length;
     const throttled = results.filter((r) => !r.result.ok && r.result.message.startsWith("Too many failed sign-in attempts")).length;
@@ -192,6 +204,12 @@ describe("the throttle holds under concurrency, per account and per address", ()
     expect(await attemptsFor(email)).toBe(5);
     // And the right password is refused too until the window passes.
     expect((await login(email, PASSWORD)).result).toMatchObject({ ok: false, message: expect.stringContaining("Too many failed sign-in attempts") });
+    // 40 refusals, two audit rows: the audit log does not grow by a row per attempt.
+    const before = await lastAuditId();
+    await flushRefusals();
+    const counts = (await loginAuditSince(before)).map((a) => a.metadata as { reason: string; source: string; count: number });
+    expect(counts).toContainEqual(expect.objectContaining({ reason: "bad_credentials", source: `account:${user.id}`, count: 5 }));
+    expect(counts).toContainEqual(expect.objectContaining({ reason: "throttled", source: "net:203.0.113.0/24", count: 35 }));
   });
 
   it("spraying many accounts from one address is throttled by CLEARLOG_LOGIN_MAX_FAILURES_PER_IP; other addresses are not", async () => {

@@ -7,7 +7,7 @@ import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from "./
 import { createSession, SESSION_COOKIE } from "./local-sessions";
 import type { CookieAdapter } from "./cookie-adapter";
 import type { SessionUser } from "./session-user";
-import { reserveAttempt, settleSuccess, throttleKey } from "./throttle";
+import { recordLoginRefusal, reserveAttempt, settleSuccess, throttleKey } from "./throttle";
 
 export const loginSchema = z.object({
   email: z.string().trim().toLowerCase().email("Enter a valid email address").max(320),
@@ -29,7 +29,7 @@ export function secureCookiesFor(forwardedProto: string | null): boolean {
   return forwardedProto === "https";
 }
 
-/** Local provider sign-in: throttled, audited without the email, session cookie set on success. */
+/** Local provider sign-in: throttled, audited without the email (failures counted), session cookie set on success. */
 export async function loginWithPassword(
   input: LoginInput,
   context: { cookies: CookieAdapter; userAgent: string | null; secureCookies: boolean; ip?: string | null },
@@ -43,13 +43,7 @@ export async function loginWithPassword(
   else await burnPasswordCheck(input.password);
   if (valid) await settleSuccess(reserved.reservation);
   if (!user || !valid) {
-    await writeAudit({
-      actor: null,
-      action: "auth.login",
-      resourceType: "session",
-      outcome: "failure",
-      metadata: { reason: user?.disabledAt ? "account_disabled" : "bad_credentials" },
-    });
+    recordLoginRefusal(user?.disabledAt ? "account_disabled" : "bad_credentials", { userId: user?.id, address: context.ip ?? null });
     return { ok: false, message: BAD_CREDENTIALS };
   }
   // A hash made at a lower cost than today's is replaced now that the password is known.

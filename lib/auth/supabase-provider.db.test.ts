@@ -1,5 +1,6 @@
 import { decodeJwt, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { flushRefusals } from "../audit/refusals";
 import { db } from "../db/client";
 import { overrideEnv } from "../env";
 import { pseudonymFor } from "../privacy/pseudonym";
@@ -123,9 +124,11 @@ describe("Supabase provider", () => {
     expect(jar.namesStartingWith(AUTH_COOKIE)).toEqual([]);
     expect(await supabaseUser(jar)).toBeNull();
     expect(await db().user.count({ where: { OR: [{ email: bob.email }, { externalId: bob.id }] } })).toBe(0);
+    expect(await loginAuditSince(before)).toHaveLength(0); // counted, written at the minute's flush
+    await flushRefusals();
     const audit = await loginAuditSince(before);
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ outcome: "failure", actorId: null, metadata: { reason: "bad_credentials", provider: "supabase" } });
+    expect(audit[0]).toMatchObject({ outcome: "failure", actorId: null, metadata: { reason: "bad_credentials", source: "net:unknown", count: 1 } });
     const json = asJson(audit[0]).toLowerCase();
     expect(json).not.toContain("bob.wrong");
     expect(json).not.toContain("@");

@@ -9,7 +9,7 @@ import type { CookieAdapter } from "./cookie-adapter";
 import type { LoginInput, LoginResult } from "./login";
 import { ROLES, type Role } from "./roles";
 import type { SessionUser } from "./session-user";
-import { reserveAttempt, settleSuccess, throttleKey } from "./throttle";
+import { recordLoginRefusal, reserveAttempt, settleSuccess, throttleKey } from "./throttle";
 
 // supabase-js builds a Realtime client eagerly, which throws on Node < 22 (no global WebSocket) and so
 // broke every Supabase sign-in there. The server never opens a socket: give it a transport that refuses.
@@ -105,7 +105,7 @@ export async function supabaseUser(cookies: CookieAdapter): Promise<SessionUser 
 }
 
 export async function supabaseSignIn(input: LoginInput, cookies: CookieAdapter, ip: string | null = null): Promise<LoginResult> {
-  const reserved = await reserveAttempt(throttleKey(input.email), ip, { provider: "supabase" });
+  const reserved = await reserveAttempt(throttleKey(input.email), ip);
   if (!reserved.ok) return { ok: false, message: reserved.message };
   const { error } = await supabaseClient(cookies).auth.signInWithPassword(input);
   const user = error ? null : await supabaseUser(cookies);
@@ -113,7 +113,7 @@ export async function supabaseSignIn(input: LoginInput, cookies: CookieAdapter, 
   if (!user) {
     // Valid at Supabase but refused here (disabled account): do not leave its session behind.
     if (!error) await supabaseSignOut(cookies);
-    await writeAudit({ actor: null, action: "auth.login", resourceType: "session", outcome: "failure", metadata: { reason: "bad_credentials", provider: "supabase" } });
+    recordLoginRefusal("bad_credentials", { address: ip });
     return { ok: false, message: "Email or password is incorrect." };
   }
   await writeAudit({ actor: { type: "user", id: user.id, role: user.role }, action: "auth.login", resourceType: "session", outcome: "success", metadata: { provider: "supabase" } });
