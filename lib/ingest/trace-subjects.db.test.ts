@@ -68,6 +68,19 @@ describe("subjects follow the trace", () => {
     expect((await stored([analytics, essential, laterAnalytics])).map((r) => r.subject_pseudonym)).toEqual([null, p, null]);
   });
 
+  it("links a trace whose spans arrive in overlapping exports, whichever commits first", async () => {
+    // An SDK's SimpleSpanProcessor exports the LLM span and, a moment later, its parent carrying the
+    // user id, each in its own request: the two ingest transactions overlap.
+    const rounds = Array.from({ length: 12 }, () => ({ t: trace(), user: subject() }));
+    const children = rounds.map(({ t }) => span(t, { type: "ai_interaction", name: "chat", ai: { model: "gpt-4o", inputTokens: 1, outputTokens: 1 } }));
+    const parents = rounds.map(({ t, user }) => span(t, { subject: user }));
+    await Promise.all(rounds.flatMap((_, i) => (i % 2 ? [send(children[i]!), send(parents[i]!)] : [send(parents[i]!), send(children[i]!)])));
+    const rows = await stored(children);
+    expect(rows.map((r) => r.subject_pseudonym)).toEqual(rounds.map(({ user }) => pseudonymFor(user)));
+    const { rows: pending } = await database().pool.query("SELECT 1 FROM trace_subjects WHERE trace_id = ANY($1) AND unlinked_from IS NOT NULL", [rounds.map((r) => r.t)]);
+    expect(pending).toHaveLength(0);
+  });
+
   it("forgets a trace after its window", async () => {
     const t = trace();
     const user = subject();

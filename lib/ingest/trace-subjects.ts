@@ -95,12 +95,19 @@ function updatesOf(stored: readonly Candidate[]): TraceUpdate[] {
   return [...out.values()];
 }
 
-/** Links the spans stored earlier without a subject, for the purposes the subject consented to. */
-async function linkEarlier(client: Queryable, pending: { trace_id: string; unlinked_from: Date; unlinked_to: Date }[], updates: Map<string, TraceUpdate>): Promise<void> {
-  const consent = await consentOf([...new Set(pending.map((p) => updates.get(p.trace_id)!.pseudonym!))]);
+interface TraceRow {
+  trace_id: string;
+  subject_pseudonym: string;
+  session_id: string | null;
+  unlinked_from: Date;
+  unlinked_to: Date;
+}
+
+/** Links the spans stored without a subject in a trace's range, for the purposes the subject consented to. */
+async function linkUnlinked(client: Queryable, pending: TraceRow[]): Promise<void> {
+  const consent = await consentOf([...new Set(pending.map((p) => p.subject_pseudonym))]);
   for (const p of pending) {
-    const u = updates.get(p.trace_id)!;
-    const state = consent.get(u.pseudonym!);
+    const state = consent.get(p.subject_pseudonym);
     if (!state) continue;
     const purposes = [...state.granted].filter((purpose) => !state.restricted || purpose === "essential");
     await client.query(
@@ -110,41 +117,34 @@ async function linkEarlier(client: Queryable, pending: { trace_id: string; unlin
               training_excluded = CASE WHEN type = 'ai_interaction' THEN $3 ELSE training_excluded END
         WHERE occurred_at BETWEEN $4 AND $5 AND subject_pseudonym IS NULL
           AND payload #>> '{attributes,trace_id}' = $6 AND purpose = ANY($7)`,
-      [u.pseudonym, u.sessionId, !state.granted.has("ai_training"), p.unlinked_from, p.unlinked_to, p.trace_id, purposes],
+      [p.subject_pseudonym, p.session_id, !state.granted.has("ai_training"), p.unlinked_from, p.unlinked_to, p.trace_id, purposes],
     );
   }
 }
 
-/** In the ingest transaction: link earlier spans of traces whose subject just arrived, then record the batch's traces. */
+/**
+ * In the ingest transaction: merges the batch into each trace's row and links what the merged row
+ * says can be linked. The upsert takes the row's lock and, when another batch of the same trace is
+ * being stored at the same moment, waits for it and merges with what it committed; so the subject and
+ * the unlinked range always meet in one of the two transactions, whichever order the exports of a
+ * trace's spans arrive or overlap in (an SDK's SimpleSpanProcessor sends a parent's span while its
+ * child's is still in flight).
+ */
 export async function recordTraceSubjects(client: Queryable, stored: readonly Candidate[], now: Date): Promise<void> {
   const updates = updatesOf(stored);
   if (updates.length === 0) return;
-  const byTrace = new Map(updates.map((u) => [u.trace, u]));
-  const withSubject = updates.filter((u) => u.pseudonym).map((u) => u.trace);
-  if (withSubject.length > 0) {
-    const { rows: pending } = await client.query<{ trace_id: string; unlinked_from: Date; unlinked_to: Date }>(
-      `SELECT trace_id, unlinked_from, unlinked_to FROM trace_subjects
-        WHERE trace_id = ANY($1) AND subject_pseudonym IS NULL AND unlinked_from IS NOT NULL AND expires_at > $2
-        ORDER BY trace_id FOR UPDATE`,
-      [withSubject, now],
-    );
-    if (pending.length > 0) await linkEarlier(client, pending, byTrace);
-  }
-  await client.query(
+  const { rows } = await client.query<TraceRow>(
     `INSERT INTO trace_subjects AS t (trace_id, subject_pseudonym, session_id, unlinked_from, unlinked_to, expires_at)
-     SELECT u.trace_id, u.pseudonym, u.session_id, CASE WHEN u.pseudonym IS NULL THEN u.f END, CASE WHEN u.pseudonym IS NULL THEN u.l END, $6
+     SELECT u.trace_id, u.pseudonym, u.session_id, u.f, u.l, $6
        FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[]) AS u(trace_id, pseudonym, session_id, f, l)
      ORDER BY u.trace_id
      ON CONFLICT (trace_id) DO UPDATE SET
        subject_pseudonym = CASE WHEN t.expires_at > $7 THEN COALESCE(t.subject_pseudonym, EXCLUDED.subject_pseudonym) ELSE EXCLUDED.subject_pseudonym END,
        session_id = CASE WHEN t.expires_at > $7 THEN COALESCE(t.session_id, EXCLUDED.session_id) ELSE EXCLUDED.session_id END,
-       unlinked_from = CASE
-         WHEN t.expires_at <= $7 THEN EXCLUDED.unlinked_from
-         WHEN COALESCE(t.subject_pseudonym, EXCLUDED.subject_pseudonym) IS NULL THEN LEAST(t.unlinked_from, EXCLUDED.unlinked_from) END,
-       unlinked_to = CASE
-         WHEN t.expires_at <= $7 THEN EXCLUDED.unlinked_to
-         WHEN COALESCE(t.subject_pseudonym, EXCLUDED.subject_pseudonym) IS NULL THEN GREATEST(t.unlinked_to, EXCLUDED.unlinked_to) END,
-       expires_at = EXCLUDED.expires_at`,
+       unlinked_from = CASE WHEN t.expires_at > $7 THEN LEAST(t.unlinked_from, EXCLUDED.unlinked_from) ELSE EXCLUDED.unlinked_from END,
+       unlinked_to = CASE WHEN t.expires_at > $7 THEN GREATEST(t.unlinked_to, EXCLUDED.unlinked_to) ELSE EXCLUDED.unlinked_to END,
+       expires_at = EXCLUDED.expires_at
+     RETURNING trace_id, subject_pseudonym, session_id, unlinked_from, unlinked_to`,
     [
       updates.map((u) => u.trace),
       updates.map((u) => u.pseudonym),
@@ -155,6 +155,11 @@ export async function recordTraceSubjects(client: Queryable, stored: readonly Ca
       now,
     ],
   );
+  const pending = rows.filter((r) => r.subject_pseudonym && r.unlinked_from).sort((a, b) => a.trace_id.localeCompare(b.trace_id));
+  if (pending.length === 0) return;
+  await linkUnlinked(client, pending);
+  // Linked (or, for purposes without consent, deliberately left unlinked): nothing is pending any more.
+  await client.query("UPDATE trace_subjects SET unlinked_from = NULL, unlinked_to = NULL WHERE trace_id = ANY($1)", [pending.map((p) => p.trace_id)]);
 }
 
 /** Hourly maintenance: forget traces whose window has passed. */
