@@ -48,7 +48,7 @@ export function EventRows({ events, selected, onOpen }: { events: EventSummary[]
             )}
           </td>
           <td className="whitespace-nowrap py-2 pr-3 text-xs text-slate-600">{e.component ?? "—"}</td>
-          <td className="whitespace-nowrap py-2 pr-3 font-mono text-xs text-slate-600">{details(e)}</td>
+          <td className="min-w-64 py-2 pr-3 font-mono text-xs text-slate-600 [overflow-wrap:anywhere]">{details(e)}</td>
           <td className="py-2 pr-4">
             <ClassificationBadge level={e.classification} />
           </td>
