@@ -2,6 +2,7 @@ import "server-only";
 import { consentOf, purposeRules } from "../consent/consent-cache";
 import type { EventResult } from "@clearlog/sdk";
 import type { StorableEvent } from "./normalize";
+import { unlinkedEvent } from "./unlinked";
 
 // What a person decided holds at ingest: for each event, given its purpose and its subject's consent,
 // store it linked, store it without any link to the subject, or do not store it. AI interactions of
@@ -23,6 +24,9 @@ export async function applyConsent(candidates: Candidate[]): Promise<Map<number,
   const purposes = await purposeRules();
   const subjects = [...new Set(candidates.filter((c) => c.pseudonym).map((c) => c.pseudonym!))];
   const consent = subjects.length > 0 ? await consentOf(subjects) : new Map();
+  // A span that took its subject from its trace carries no user id; another event of the batch may.
+  const batchIds = new Map<string, string>();
+  if (candidates.some((c) => c.pseudonym && !c.event.subject)) for (const c of candidates) if (c.pseudonym && c.event.subject) batchIds.set(c.pseudonym, c.event.subject);
   for (const c of candidates) {
     const { event } = c;
     const purpose = event.purpose ?? "essential";
@@ -44,11 +48,10 @@ export async function applyConsent(candidates: Candidate[]): Promise<Map<number,
         decided.set(c.index, { id: event.eventId, status: "dropped", reason: `no consent for ${purpose}` });
         continue;
       }
-      // Kept for the product, without any link to the person.
-      event.subject = null;
+      // Kept for the product, without any link to the person, nor anything that names them.
+      const subject = event.subject ?? batchIds.get(c.pseudonym) ?? null;
+      c.event = unlinkedEvent(event, { subject, sessionId: event.sessionId, conversationId: event.genAi.conversationId });
       c.pseudonym = null;
-      event.sessionId = null;
-      event.genAi.conversationId = null;
       continue;
     }
     if (event.type === "ai_interaction") c.trainingExcluded = !state.granted.has("ai_training");
