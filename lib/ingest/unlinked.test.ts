@@ -26,7 +26,8 @@ function event(overrides: Partial<StorableEvent> = {}): StorableEvent {
   };
 }
 
-const ids = (e: StorableEvent) => ({ subject: e.subject, sessionId: e.sessionId, conversationId: e.genAi.conversationId });
+const list = (v: string | null) => (v ? [v] : []);
+const ids = (e: StorableEvent) => ({ subjects: list(e.subject), sessionIds: list(e.sessionId), conversationIds: list(e.genAi.conversationId) });
 const unlink = (e: StorableEvent) => unlinkedEvent(e, ids(e));
 
 describe("unlinkedEvent", () => {
@@ -95,8 +96,13 @@ describe("unlinkedEvent", () => {
     expect(out.errorFingerprint).toBe(errorFingerprint({ type: "LookupError", message: "no profile for [SUBJECT]", component: null }));
   });
 
+  it("scrubs every session and conversation the person's events of the batch carried", () => {
+    const out = unlinkedEvent(event({ message: "s-1 then s-2 in c-9" }), { subjects: ["u-4711"], sessionIds: ["s-1", "s-2"], conversationIds: ["c-9"] });
+    expect(out.message).toBe("[SESSION] then [SESSION] in [CONVERSATION]");
+  });
+
   it("with no id known, still drops hash tokens and leaves the rest alone", () => {
-    const out = unlinkedEvent(event({ message: "u-4711 wrote [EMAIL:3f2a9c0d1b4e]" }), { subject: null, sessionId: null, conversationId: null });
+    const out = unlinkedEvent(event({ message: "u-4711 wrote [EMAIL:3f2a9c0d1b4e]" }), { subjects: [], sessionIds: [], conversationIds: [] });
     expect(out.message).toBe("u-4711 wrote [EMAIL]");
   });
 });

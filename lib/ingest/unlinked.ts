@@ -3,8 +3,8 @@ import { SUBJECT_MARKER, withFingerprint, type StorableEvent } from "./normalize
 // What an event loses when it is stored without its subject (no consent for its purpose,
 // lib/ingest/consent-policy.ts). Erasure finds a person's rows by pseudonym only, so an unlinked
 // event must keep nothing that names the person, or it would outlive their erasure:
-//   - the application's user id, the session id and the conversation id, wherever they occur as a
-//     whole token in a string (every text column and every payload string, object keys included),
+//   - the application's user id, and the session and conversation ids the person's events of the
+//     same batch carry, wherever they occur as a whole token in a string (every text column and every payload string, object keys included),
 //     and JSON numbers equal to one of them, become [SUBJECT], [SESSION], [CONVERSATION];
 //   - every keyed token the `hash` rule action left (`[EMAIL:3f2a9c0d1b4e]`) loses its key part
 //     (`[EMAIL]`). A token is a keyed hash of a value with no owner attached, so the person's own
@@ -20,10 +20,11 @@ import { SUBJECT_MARKER, withFingerprint, type StorableEvent } from "./normalize
 export const SESSION_MARKER = "[SESSION]";
 export const CONVERSATION_MARKER = "[CONVERSATION]";
 
+/** What names the person: their user ids (one, in practice), sessions and conversations. */
 export interface PersonIds {
-  subject: string | null;
-  sessionId: string | null;
-  conversationId: string | null;
+  subjects: readonly string[];
+  sessionIds: readonly string[];
+  conversationIds: readonly string[];
 }
 
 interface Needle {
@@ -41,11 +42,12 @@ const HASH_TOKEN = /\[([A-Z][A-Z0-9_]*):[0-9a-f]{12}\]/g;
 
 function needlesOf(ids: PersonIds): Needle[] {
   const out: Needle[] = [];
-  for (const [value, marker] of [
-    [ids.subject, SUBJECT_MARKER],
-    [ids.sessionId, SESSION_MARKER],
-    [ids.conversationId, CONVERSATION_MARKER],
-  ] as const) {
+  const pairs = [
+    ...ids.subjects.map((v) => [v, SUBJECT_MARKER] as const),
+    ...ids.sessionIds.map((v) => [v, SESSION_MARKER] as const),
+    ...ids.conversationIds.map((v) => [v, CONVERSATION_MARKER] as const),
+  ];
+  for (const [value, marker] of pairs) {
     if (!value || out.some((n) => n.value === value)) continue;
     out.push({ value, marker, wordStart: WORD_START.test(value), wordEnd: WORD_END.test(value) });
   }
