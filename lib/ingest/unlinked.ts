@@ -75,7 +75,7 @@ function replaceWhole(text: string, n: Needle): string {
 }
 
 /** A string without the person's ids (whole tokens) and without keyed hash tokens. */
-export function scrubText(text: string, needles: readonly Needle[]): string {
+function scrubText(text: string, needles: readonly Needle[]): string {
   let out = text;
   for (const n of needles) out = replaceWhole(out, n);
   if (out.includes(":") && out.includes("[")) out = out.replace(HASH_TOKEN, "[$1]");
@@ -104,6 +104,12 @@ function scrubValue(value: unknown, needles: readonly Needle[]): unknown {
 }
 
 const orNull = (text: string | null, needles: readonly Needle[]) => (text === null ? null : scrubText(text, needles));
+
+/** A text and a JSON value without the person's ids and keyed tokens (retention's anonymization uses it too). */
+export function personScrubber(ids: PersonIds): { text: (t: string | null) => string | null; json: (v: unknown) => unknown } {
+  const needles = needlesOf(ids);
+  return { text: (t) => orNull(t, needles), json: (v) => scrubValue(v, needles) };
+}
 
 /** The event as it is stored without its subject: links cleared, ids and hash tokens scrubbed. */
 export function unlinkedEvent(event: StorableEvent, ids: PersonIds): StorableEvent {
