@@ -184,7 +184,9 @@ export async function refreshStatistics(client: Queryable, stale: readonly Stale
     const parent = s.inherited ? undefined : parentOf.get(s.relation);
     if (parent) parent.columns = [...new Set([...parent.columns, ...s.columns])];
   }
-  for (const s of [...stale.filter((x) => !x.inherited && !parentOf.has(x.relation)), ...parents]) {
+  // In name order, so two erasures take the relations' ANALYZE locks in the same order.
+  const order = [...stale.filter((x) => !x.inherited && !parentOf.has(x.relation)), ...parents].sort((x, y) => (x.relation < y.relation ? -1 : x.relation > y.relation ? 1 : 0));
+  for (const s of order) {
     const only = s.inherited && version >= 180000 ? "ONLY " : "";
     await client.query(`ANALYZE ${only}${quoteIdentifier(s.relation)} (${s.columns.map(quoteIdentifier).join(", ")})`);
     done.push(s.inherited ? `${s.relation} (all partitions)` : s.relation);
