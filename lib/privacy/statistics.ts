@@ -108,19 +108,20 @@ export async function staleStatistics(client: Queryable, held: readonly HeldRows
   // The tables' own statistics, and for a partitioned table its inherited ones and its partitions'.
   const stats = await rows<StatRow & { parent: string | null }>(
     client,
-    sql`SELECT s.tablename AS rel, s.inherited, s.attname AS col, format_type(a.atttypid, NULL) AS type, p.relname AS parent,
+    sql`WITH rels AS (
+          SELECT c.oid, c.relname, c.relkind, p.relname AS parent
+            FROM pg_class c LEFT JOIN pg_inherits i ON i.inhrelid = c.oid LEFT JOIN pg_class p ON p.oid = i.inhparent
+           WHERE c.relnamespace = current_schema()::regnamespace AND (c.relname = ANY(${tables}::text[]) OR p.relname = ANY(${tables}::text[])))
+        SELECT s.tablename AS rel, s.inherited, s.attname AS col, format_type(a.atttypid, NULL) AS type, r.parent,
                s.most_common_vals::text AS mcv, s.most_common_freqs::float8[] AS freqs, s.histogram_bounds::text AS hist,
                s.most_common_elems::text AS elems, s.most_common_elem_freqs::float8[] AS elem_freqs,
                s.n_distinct::float8 AS n_distinct, s.null_frac::float8 AS null_frac,
-               CASE WHEN c.relkind = 'p' THEN (SELECT coalesce(sum(greatest(k.reltuples, 0)), 0) FROM pg_inherits i JOIN pg_class k ON k.oid = i.inhrelid WHERE i.inhparent = c.oid)
-                    ELSE greatest(c.reltuples, 0) END::float8 AS reltuples
-          FROM pg_stats s
-          JOIN pg_class c ON c.relname = s.tablename AND c.relnamespace = s.schemaname::regnamespace
-          JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = s.attname
-          LEFT JOIN pg_inherits i ON i.inhrelid = c.oid
-          LEFT JOIN pg_class p ON p.oid = i.inhparent
-         WHERE s.schemaname = current_schema() AND (s.tablename = ANY(${tables}::text[]) OR p.relname = ANY(${tables}::text[]))
-           AND (format_type(a.atttypid, NULL) = ANY(${TEXT_TYPES}::text[]) OR format_type(a.atttypid, NULL) LIKE '%[]')`,
+               CASE WHEN r.relkind = 'p' THEN (SELECT coalesce(sum(greatest(k.reltuples, 0)), 0) FROM pg_inherits i JOIN pg_class k ON k.oid = i.inhrelid WHERE i.inhparent = r.oid)
+                    ELSE (SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = r.oid) END::float8 AS reltuples
+          FROM rels r
+          JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
+           AND (format_type(a.atttypid, NULL) = ANY(${TEXT_TYPES}::text[]) OR format_type(a.atttypid, NULL) LIKE '%[]')
+          JOIN pg_stats s ON s.schemaname = current_schema() AND s.tablename = r.relname AND s.attname = a.attname`,
   );
   const stale: StaleStatistics[] = [];
   for (const h of held) {
