@@ -1,9 +1,12 @@
+import { randomUUID } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
 import { invalidateRuleCache } from "../classify/rule-cache";
 import { recordConsent } from "../consent/consent";
 import { forgetConsent } from "../consent/consent-cache";
 import { database, db } from "../db/client";
+import { hashToken } from "../privacy/anonymize";
 import { pseudonymFor } from "../privacy/pseudonym";
+import { errorFingerprint } from "./fingerprint";
 import type { WireEvent } from "@clearlog/sdk";
 import { ingestEvents } from "./ingest";
 import { flushSessions } from "./session-tracker";
@@ -210,5 +213,65 @@ describe("ingest honours consent", () => {
     expect(await row(unknown.id)).toBeUndefined();
     expect(await row(alsoUnknown.id)).toBeUndefined();
     expect(await row(good.id)).toBeDefined();
+  });
+});
+
+describe("an event stored without its subject names no one (lib/ingest/unlinked.ts)", () => {
+  it("keeps neither the user id (in any field, as a whole token), nor the session or conversation, nor the e-mail's keyed token", async () => {
+    const subject = newSubject();
+    const email = `${subject}@example.com`;
+    const session = `sess-${id()}`;
+    const conversation = `conv-${id()}`;
+    // Consent to analytics only; `personalization` events are stored unlinked.
+    await recordConsent(pseudonymFor(subject), [{ purpose: "analytics", granted: true }], { method: "explicit" });
+    forgetConsent(pseudonymFor(subject));
+    const linked = action(subject, session, { attributes: { email }, message: `opened by ${subject}` });
+    const events: WireEvent[] = [
+      linked,
+      action(subject, session, { purpose: "personalization", name: `recommend.${subject}`, message: `for ${subject}: mail ${email}`, attributes: { [subject]: { seen: session }, to: email, n: 3 } }),
+      aiEvent(subject, { purpose: "personalization", ai: { provider: "openai", model: "gpt-4o", prompt: `${subject} asked in ${conversation}`, response: "ok", conversationId: conversation } }),
+      { id: id(), type: "error", timestamp: now(), subject, sessionId: session, purpose: "personalization", error: { name: "LookupError", message: `no profile for ${subject}` } },
+      { id: id(), type: "api_request", timestamp: now(), subject, purpose: "personalization", http: { method: "GET", route: `/users/${subject}/orders`, status: 200 } },
+    ];
+    const result = await ingestEvents(events, ctx);
+    expect(result).toMatchObject({ accepted: 5, rejected: 0 });
+    const token = hashToken()(email);
+    // The linked event keeps its text and the e-mail's keyed token (erasure deletes it with the person).
+    expect(await rowText(linked.id)).toContain(token);
+    for (const e of events.slice(1)) {
+      await expectUnlinked(e.id, subject, session);
+      const text = await rowText(e.id);
+      expect(text).not.toContain(token);
+      expect(text).not.toContain(conversation);
+      expect(text).not.toContain(email);
+    }
+    const [unlinkedAction, , error, request] = await Promise.all(events.slice(1).map((e) => row(e.id)));
+    expect(unlinkedAction).toMatchObject({ name: "recommend.[SUBJECT]", message: "for [SUBJECT]: mail [EMAIL]" });
+    expect(unlinkedAction.payload.attributes).toEqual({ "[SUBJECT]": { seen: "[SESSION]" }, to: "[EMAIL]", n: 3 });
+    expect(request).toMatchObject({ http_route: "/users/[SUBJECT]/orders", name: "GET /users/[SUBJECT]/orders" });
+    // The fingerprint is the scrubbed message's, so it cannot be recomputed from a guessed id either.
+    expect(error).toMatchObject({ message: "no profile for [SUBJECT]", error_fingerprint: errorFingerprint({ type: "LookupError", message: "no profile for [SUBJECT]", component: null }) });
+  });
+
+  it("scrubs a span that took its subject from its trace, with the user id another span of the batch carried", async () => {
+    const subject = newSubject();
+    const trace = randomUUID().replace(/-/g, "");
+    await recordConsent(pseudonymFor(subject), [{ purpose: "analytics", granted: true }], { method: "explicit" });
+    forgetConsent(pseudonymFor(subject));
+    const carrier = action(subject, undefined, { attributes: { trace_id: trace } });
+    const follower = action(undefined, undefined, { purpose: "personalization", message: `cart of ${subject}`, attributes: { trace_id: trace } });
+    expect(await ingestEvents([carrier, follower], ctx)).toMatchObject({ accepted: 2 });
+    expect(await row(carrier.id)).toMatchObject({ subject_pseudonym: pseudonymFor(subject) });
+    await expectUnlinked(follower.id, subject);
+    expect(await row(follower.id)).toMatchObject({ message: "cart of [SUBJECT]" });
+  });
+
+  it("does not touch events stored with their subject", async () => {
+    const subject = newSubject();
+    await recordConsent(pseudonymFor(subject), [{ purpose: "analytics", granted: true }], { method: "explicit" });
+    forgetConsent(pseudonymFor(subject));
+    const e = action(subject, undefined, { message: `opened by ${subject} [EMAIL:3f2a9c0d1b4e]` });
+    await ingestEvents([e], ctx);
+    expect(await row(e.id)).toMatchObject({ subject_pseudonym: pseudonymFor(subject), message: `opened by ${subject} [EMAIL:3f2a9c0d1b4e]` });
   });
 });

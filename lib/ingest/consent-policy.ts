@@ -2,6 +2,7 @@ import "server-only";
 import { consentOf, purposeRules } from "../consent/consent-cache";
 import type { EventResult } from "@clearlog/sdk";
 import type { StorableEvent } from "./normalize";
+import { unlinkedEvent, type PersonIds } from "./unlinked";
 
 // What a person decided holds at ingest: for each event, given its purpose and its subject's consent,
 // store it linked, store it without any link to the subject, or do not store it. AI interactions of
@@ -23,6 +24,7 @@ export async function applyConsent(candidates: Candidate[]): Promise<Map<number,
   const purposes = await purposeRules();
   const subjects = [...new Set(candidates.filter((c) => c.pseudonym).map((c) => c.pseudonym!))];
   const consent = subjects.length > 0 ? await consentOf(subjects) : new Map();
+  const toUnlink: Candidate[] = [];
   for (const c of candidates) {
     const { event } = c;
     const purpose = event.purpose ?? "essential";
@@ -44,14 +46,37 @@ export async function applyConsent(candidates: Candidate[]): Promise<Map<number,
         decided.set(c.index, { id: event.eventId, status: "dropped", reason: `no consent for ${purpose}` });
         continue;
       }
-      // Kept for the product, without any link to the person.
-      event.subject = null;
-      c.pseudonym = null;
-      event.sessionId = null;
-      event.genAi.conversationId = null;
+      toUnlink.push(c);
       continue;
     }
     if (event.type === "ai_interaction") c.trainingExcluded = !state.granted.has("ai_training");
   }
+  if (toUnlink.length > 0) unlink(candidates, toUnlink);
   return decided;
+}
+
+/**
+ * Kept for the product, without any link to the person nor anything that names them
+ * (lib/ingest/unlinked.ts). What names them is known from the whole batch: a span that took its
+ * subject from its trace carries no user id, and a person's other events bring their sessions and
+ * conversations. Only batches with events to unlink pay for this.
+ */
+function unlink(candidates: readonly Candidate[], toUnlink: readonly Candidate[]): void {
+  const known = new Map<string, { subjects: string[]; sessionIds: string[]; conversationIds: string[] }>();
+  for (const c of candidates) {
+    if (!c.pseudonym) continue;
+    const ids = known.get(c.pseudonym) ?? { subjects: [], sessionIds: [], conversationIds: [] };
+    known.set(c.pseudonym, ids);
+    const add = (list: string[], value: string | null) => {
+      if (value && !list.includes(value)) list.push(value);
+    };
+    add(ids.subjects, c.event.subject);
+    add(ids.sessionIds, c.event.sessionId);
+    add(ids.conversationIds, c.event.genAi.conversationId);
+  }
+  for (const c of toUnlink) {
+    const ids: PersonIds = known.get(c.pseudonym!)!;
+    c.event = unlinkedEvent(c.event, ids);
+    c.pseudonym = null;
+  }
 }

@@ -99,6 +99,19 @@ describe("anonymizeEvents", () => {
     expect(await read("old-1")).toEqual(old1);
   });
 
+  it("scrubs the person's user id (from the subject link), session and keyed tokens from the text it keeps", async () => {
+    const external = `anon-user-${Date.now()}`;
+    const pseudonym = "e".repeat(64);
+    await database().pool.query("INSERT INTO subjects (id, external_id, pseudonym) VALUES (gen_random_uuid(), $1, $2) ON CONFLICT DO NOTHING", [external, pseudonym]);
+    const at = new Date(Date.now() - 20 * 24 * HOUR);
+    await insert([{ id: "named", at, subject: pseudonym, session: "sess-named", message: `${external} in sess-named sent [EMAIL:3f2a9c0d1b4e]`, payload: { who: external } }]);
+    expect(await anonymizeEvents(database().pool, { before: new Date(at.getTime() + HOUR) })).toBe(1);
+    const row = await read("named");
+    expect(row).toMatchObject({ message: "[SUBJECT] in [SESSION] sent [EMAIL]", payload: { who: "[SUBJECT]" }, subject_pseudonym: null, session_id: null });
+    expect(JSON.stringify(row)).not.toContain(external);
+    await database().pool.query("DELETE FROM subjects WHERE pseudonym = $1", [pseudonym]);
+  });
+
   it("skips rows that have no link left, even if their text was never redacted", async () => {
     const cutoff = new Date(Date.now() - 9 * 24 * HOUR);
     await insert([{ id: "unlinked", at: new Date(cutoff.getTime() - HOUR), subject: null, session: null, conversation: null }]);

@@ -127,6 +127,17 @@ describe("anonymizeEvent", () => {
     expect(event.message).toBe("sent to bob@example.org");
   });
 
+  it("also scrubs the person's user id, session and conversation as whole tokens, and keyed tokens", () => {
+    const out = anonymizeEvent({
+      message: "u-77 in sess-1 (conv-1) sent [EMAIL:3f2a9c0d1b4e]; u-770 stays",
+      payload: { attributes: { user: "u-77", "u-77": 1 } },
+      external_id: "u-77",
+      session_id: "sess-1",
+      gen_ai_conversation_id: "conv-1",
+    });
+    expect(out).toMatchObject({ message: "[SUBJECT] in [SESSION] ([CONVERSATION]) sent [EMAIL]; u-770 stays", payload: { attributes: { user: "[SUBJECT]", "[SUBJECT]": 1 } } });
+  });
+
   it("keeps a null message null", () => {
     expect(anonymizeEvent({ message: null, payload: {} })).toEqual({ message: null, payload: {}, subject_pseudonym: null, session_id: null, gen_ai_conversation_id: null });
   });

@@ -3,6 +3,7 @@ import { hmacHex } from "../auth/tokens";
 import { DETECTORS, findAll, isSensitiveFieldName } from "../classify/detectors";
 import { empty, rows as query, sql, type Queryable, type Sql } from "../db/sql";
 import { secret } from "../env";
+import { personScrubber } from "../ingest/unlinked";
 
 // Anonymization and pseudonymization, shared by ingest (keyed tokens), erasure and retention.
 //
@@ -56,13 +57,23 @@ export const EVENT_LINK_COLUMNS = ["subject_pseudonym", "session_id", "gen_ai_co
 export interface AnonymizableEvent {
   message: string | null;
   payload: unknown;
+  /** the application's user id behind the pseudonym, while the subject is known */
+  external_id?: string | null;
+  session_id?: string | null;
+  gen_ai_conversation_id?: string | null;
 }
 
+/**
+ * The event without its links; its text loses what names the person as an unlinked event's does at
+ * ingest (lib/ingest/unlinked.ts: their ids as whole tokens, keyed hash tokens) and what the detectors find.
+ */
 export function anonymizeEvent<E extends AnonymizableEvent>(event: E): E & Record<(typeof EVENT_LINK_COLUMNS)[number], null> {
+  const list = (v: string | null | undefined) => (v ? [v] : []);
+  const scrub = personScrubber({ subjects: list(event.external_id), sessionIds: list(event.session_id), conversationIds: list(event.gen_ai_conversation_id) });
   return {
     ...event,
-    message: event.message === null ? null : redactText(event.message),
-    payload: redactJson(event.payload),
+    message: event.message === null ? null : redactText(scrub.text(event.message)!),
+    payload: redactJson(scrub.json(event.payload)),
     subject_pseudonym: null,
     session_id: null,
     gen_ai_conversation_id: null,
@@ -96,12 +107,15 @@ export async function anonymizeEvents(pool: Queryable, selection: EventSelection
     AND (subject_pseudonym IS NULL OR NOT (subject_pseudonym = ANY(${selection.exceptSubjects ?? []}::text[])))`;
   for (;;) {
     const keyset: Sql = after ? sql`AND (occurred_at, event_id) > (${after.occurredAt}, ${after.eventId})` : empty;
-    const rows: { event_id: string; occurred_at: Date; message: string | null; payload: unknown }[] = await query(
+    const rows: (AnonymizableEvent & { event_id: string; occurred_at: Date })[] = await query(
       pool,
-      sql`SELECT event_id, occurred_at, message, payload FROM system_logs WHERE ${where} ${keyset} ORDER BY occurred_at, event_id LIMIT ${batchSize}`,
+      sql`SELECT l.event_id, l.occurred_at, l.message, l.payload, l.session_id, l.gen_ai_conversation_id, s.external_id
+            FROM system_logs l LEFT JOIN subjects s ON s.pseudonym = l.subject_pseudonym
+           WHERE ${where} ${keyset} ORDER BY occurred_at, event_id LIMIT ${batchSize}`,
     );
     if (rows.length === 0) return done;
-    const anonymized = rows.map(anonymizeEvent);
+    // The user id read to scrub the text goes no further.
+    const anonymized = rows.map((r) => ({ ...anonymizeEvent(r), external_id: undefined }));
     await query(
       pool,
       sql`UPDATE system_logs l SET message = a.message, payload = a.payload, subject_pseudonym = NULL, session_id = NULL, gen_ai_conversation_id = NULL

@@ -1,64 +1,124 @@
 import { randomUUID } from "node:crypto";
 import { gunzipSync } from "node:zlib";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../audit/audit";
+import { createApiKey } from "../auth/api-keys";
 import { recordConsent } from "../consent/consent";
 import { database, db } from "../db/client";
 import type { Job, PrivacyRequest } from "../db/generated/client";
-import { ingestEvents } from "../ingest/ingest";
 import { flushSessions } from "../ingest/session-tracker";
 import { runJob } from "../jobs/worker";
+import { extractFeatures } from "../training/extract";
+import { recordFeedback } from "../training/feedback";
+import { registerModelVersion } from "../training/registry";
 import type { WireEvent } from "@clearlog/sdk";
+import { startIngestServer, type IngestTestServer } from "@/test/support/api-server";
+import { hashToken } from "./anonymize";
 import { eraseForRequest, type ErasureReceipt } from "./erasure";
 import { pseudonymFor } from "./pseudonym";
 import { createRequest, requestsFor, startSelfServiceExport, transitionRequest } from "./requests";
 import { SUBJECT_COLUMNS } from "./subject-data";
 
-// The issue's requirement, verbatim: "A database test plants a subject's id, pseudonym and a
-// distinctive email across every table and column kind, erases, then scans every table and every
-// text/json column and finds none of them". A second subject planted the same way must survive.
+// The issue's requirement: plant one subject through every interface (events of every type and OTLP
+// over the real HTTP routes, consent, feedback by subject and by event id, sessions, a feature set, a
+// model version, an export and other requests), erase, then scan every table of every schema —
+// pg_statistic included — for their user id, pseudonym, session ids, e-mail, hash tokens and
+// free-text markers, and find none. A second subject planted the same way must survive untouched.
 // Nothing personal is printed: hits are reported as `table.column: count` only.
 
 const admin: Actor = { type: "user", id: randomUUID(), role: "admin" };
-const ctx = { apiKeyId: null, ip: "203.0.113.7", userAgent: "erasure-scan/1.0" };
 const pool = () => database().pool;
+let server: IngestTestServer;
+let apiKey: string;
 
 interface Planted {
   ext: string;
   pseudonym: string;
   email: string;
+  /** everything that must be gone after the erasure, whatever column, table or schema held it */
   needles: string[];
+  /** text of the events stored without a link (no consent for their purpose): they stay, scrubbed */
+  unlinkedCanary: string;
   userId: string;
   erasureRequestId: string;
+  /** the AI interaction that feedback points at by event id only */
+  aiEventId: string;
 }
 
-/** One subject's data in every table that can hold it; the export runs last so its archive holds all of it. */
-async function plant(modelVersionId: string): Promise<Planted> {
+async function api(path: string, body: unknown, method = "POST"): Promise<Response> {
+  return fetch(`${server.url}${path}`, { method, headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json" }, body: JSON.stringify(body) });
+}
+
+const attr = (key: string, value: string) => ({ key, value: { stringValue: value } });
+
+/** One subject's data through every interface that takes it; the export runs last so its archive holds all of it. */
+async function plant(modelName: string): Promise<Planted> {
   const uuid = randomUUID();
+  const hex = uuid.replace(/-/g, "");
   const ext = `planted-${uuid}`;
   const pseudonym = pseudonymFor(ext);
   const email = `planted.${uuid}@erasure.example`;
+  const marker = `marker-${uuid}`;
+  const session = `sess-${uuid}`;
+  const otlpSession = `otlp-sess-${uuid}`;
+  const conversation = `conv-${uuid}`;
+  const unlinkedCanary = `unlinked-${uuid}`;
   // The portal account stays after erasure (subject-data.ts), so its login email is not a needle.
   const user = await db().user.create({ data: { email: `${randomUUID()}@example.test`, displayName: "Planted", role: "end_user", subjectPseudonym: pseudonym } });
   const actor: Actor = { type: "user", id: user.id, role: "end_user" };
   const requester = { pseudonym, userId: user.id };
 
-  // Three opt-ins and one withdrawal: 3 consent_settings rows, 4 consent_history rows.
+  // Consent in the privacy center (4 opt-ins, 1 withdrawal) and over the API (1 more opt-in).
   const consentCtx = { userAgent: `Planter/1.0 (${email})`, ipPrefix: "198.51.100.0/24" };
   await recordConsent(pseudonym, ["analytics", "ai_training", "personalization"].map((purpose) => ({ purpose, granted: true })), { method: "explicit", ...consentCtx });
   await recordConsent(pseudonym, [{ purpose: "personalization", granted: false }], { method: "explicit", ...consentCtx });
+  expect((await api("/api/v1/consent", { subject: ext, purposes: { error_reporting: true } }, "PUT")).status).toBe(200);
 
+  // Events of every type over the events API: linked (consented purposes), and the same again for
+  // `personalization`, which they withdrew: stored without a link, their ids and e-mail token scrubbed.
   const at = new Date();
-  const base = { timestamp: at.toISOString(), subject: ext, sessionId: `sess-${uuid}`, userAgent: `Mozilla/5.0 (${email})` };
-  const events: WireEvent[] = [
-    { ...base, id: `${uuid}-1`, type: "user_action", action: "update_profile", attributes: { email, account: ext } },
-    { ...base, id: `${uuid}-2`, type: "ai_interaction", ai: { provider: "openai", model: "gpt-4o-mini", prompt: `Summarise the account ${ext}`, response: "Done", tokens: 10 } },
-    { ...base, id: `${uuid}-3`, type: "api_request", http: { method: "GET", route: "/api/profile", status: 200 } },
-    { ...base, id: `${uuid}-4`, type: "error", error: { name: "LookupError", message: `no profile for ${ext}` } },
-    { ...base, id: `${uuid}-5`, type: "system", name: "profile.synced", message: `synced ${ext}` },
+  const base = { timestamp: at.toISOString(), subject: ext, sessionId: session, userAgent: `Mozilla/5.0 (${email})` };
+  const aiEventId = `${uuid}-2`;
+  // Every type, saying `text` wherever an event can: linked, the marker; unlinked, the canary.
+  const ofEveryType = (id: (n: number) => string, text: string, extra: Partial<WireEvent>): WireEvent[] => [
+    { ...base, ...extra, id: id(1), type: "user_action", action: "update_profile", message: `profile of ${text}`, attributes: { email, account: ext, note: text, ...extra.attributes } },
+    { ...base, ...extra, id: id(2), type: "ai_interaction", ai: { provider: "openai", model: "gpt-4o-mini", prompt: `Summarise the account ${ext} (${text}), mail ${email}`, response: `Done ${text}`, tokens: 10, conversationId: conversation } },
+    { ...base, ...extra, id: id(3), type: "api_request", http: { method: "GET", route: `/api/profile/${ext}`, status: 200, requestBody: text } },
+    { ...base, ...extra, id: id(4), type: "error", error: { name: "LookupError", message: `no profile for ${ext} ${text}`, stack: `LookupError: ${text}\n    at run (/srv/app.js:1:1)` } },
+    { ...base, ...extra, id: id(5), type: "system", name: "profile.synced", message: `synced ${ext} ${text}` },
   ];
-  expect(await ingestEvents(events, ctx)).toMatchObject({ accepted: 5, duplicates: 0, dropped: 0, rejected: 0 });
+  const linked = ofEveryType((n) => `${uuid}-${n}`, marker, {});
+  const unlinked = ofEveryType((n) => `${uuid}-u${n}`, `${unlinkedCanary} in ${session}, ${conversation}, mail ${email}`, {
+    purpose: "personalization",
+    attributes: { [ext]: { email, session }, user: ext, text: `by ${ext}.` },
+  });
+  const sent = await api("/api/v1/events", { events: [...linked, ...unlinked] });
+  expect(await sent.json()).toMatchObject({ accepted: 10, duplicates: 0, dropped: 0, rejected: 0 });
+
+  // OTLP over HTTP: a span that names the person (linked) and a log record for a purpose they withdrew.
+  const now = BigInt(Date.now()) * 1_000_000n;
+  const traces = {
+    resourceSpans: [{
+      resource: { attributes: [attr("service.name", "profile-service")] },
+      scopeSpans: [{ scope: { name: "erasure-scan" }, spans: [{
+        traceId: hex, spanId: hex.slice(0, 16), name: "GET /api/profile", kind: 2, startTimeUnixNano: now.toString(), endTimeUnixNano: (now + 5_000_000n).toString(), status: {},
+        attributes: [attr("enduser.id", ext), attr("session.id", otlpSession), attr("http.request.method", "GET"), attr("http.route", "/api/profile"), { key: "http.response.status_code", value: { intValue: "200" } }, attr("note", `${marker} ${email}`)],
+      }] }],
+    }],
+  };
+  expect((await api("/api/v1/otlp/v1/traces", traces)).status).toBe(200);
+  const logs = {
+    resourceLogs: [{
+      resource: { attributes: [attr("service.name", "profile-service")] },
+      scopeLogs: [{ scope: { name: "erasure-scan" }, logRecords: [{
+        timeUnixNano: now.toString(), severityNumber: 9, body: { stringValue: `${unlinkedCanary}: ${ext} opened ${otlpSession}, mail ${email}` },
+        attributes: [attr("user.id", ext), attr("session.id", otlpSession), attr("clearlog.purpose", "personalization")],
+      }] }],
+    }],
+  };
+  expect((await api("/api/v1/otlp/v1/logs", logs)).status).toBe(200);
   await flushSessions();
+
   // Straight into the tables with the raw email: erasure must delete them whatever ingest would have redacted.
   for (const n of [6, 7]) {
     await db().systemLog.create({
@@ -66,18 +126,40 @@ async function plant(modelVersionId: string): Promise<Planted> {
     });
   }
   await db().loggingSession.create({ data: { sessionKey: `direct-${uuid}`, subjectPseudonym: pseudonym, firstSeenAt: at, lastSeenAt: at, eventCount: 2, userAgent: `Direct (${email})` } });
-  for (const rating of [1, -1]) {
-    await db().modelFeedback.create({ data: { modelVersionId, eventId: `${uuid}-2`, subjectPseudonym: pseudonym, rating, comment: `reach me at ${email}`, correction: `account ${ext}`, source: "end_user" } });
+
+  // Feedback over the API: by subject, and about their AI interaction by event id only (quoting it).
+  for (const rating of ["up", "down"]) {
+    const r = await api("/api/v1/feedback", { model: modelName, version: "1.0.0", eventId: aiEventId, subject: ext, rating, comment: `reach me at ${email}`, correction: `account ${ext} ${marker}` });
+    expect(r.status).toBe(201);
   }
-  await db().traceSubject.create({ data: { traceId: uuid.replace(/-/g, ""), subjectPseudonym: pseudonym, expiresAt: new Date(Date.now() + 600_000) } });
+  expect((await recordFeedback({ model: modelName, version: "1.0.0", eventId: aiEventId, rating: "down", comment: `the answer "Done ${marker}" was wrong`, source: "annotator" })).status).toBe("accepted");
+
+  await db().traceSubject.create({ data: { traceId: randomUUID().replace(/-/g, ""), subjectPseudonym: pseudonym, expiresAt: new Date(Date.now() + 600_000) } });
   // A portal session the application issued for them (the link, unopened, carries their return URL).
   await db().portalSession.create({
     data: { linkTokenHash: randomUUID(), subjectPseudonym: pseudonym, returnUrl: `https://app.example/${ext}`, linkExpiresAt: at, expiresAt: at },
   });
-  const erasure = await createRequest(requester, { type: "erasure", details: `Erase everything about ${ext}; write to ${email}` }, actor);
-  const exportJob = await startSelfServiceExport(requester, actor);
-  expect((await runJob(exportJob.id)).status).toBe("succeeded");
-  return { ext, pseudonym, email, needles: [ext, pseudonym, email], userId: user.id, erasureRequestId: erasure.id };
+  // Requests: an erasure from the privacy center, a rectification the application files over the API.
+  const erasure = await createRequest(requester, { type: "erasure", details: `Erase everything about ${ext}; write to ${email} (${marker})` }, actor);
+  const rectification = await api("/api/v1/privacy-requests", { subject: ext, type: "rectification", details: `Fix ${marker}`, requesterContact: email });
+  expect(rectification.status).toBe(201);
+  return {
+    ext,
+    pseudonym,
+    email,
+    // The e-mail's keyed token is what the `hash` rule leaves of it in events and feedback.
+    needles: [ext, pseudonym, email, hashToken()(email), marker, session, otlpSession, conversation],
+    unlinkedCanary,
+    userId: user.id,
+    erasureRequestId: erasure.id,
+    aiEventId,
+  };
+}
+
+/** The export job: last, so its archive holds everything planted. */
+async function exportFor(s: Planted) {
+  const job = await startSelfServiceExport({ pseudonym: s.pseudonym, userId: s.userId }, { type: "user", id: s.userId, role: "end_user" });
+  expect((await runJob(job.id)).status).toBe("succeeded");
 }
 
 /** Rows that hold the subject, per registry table, counted the way erasure finds them; plus the subjects row by external id. */
@@ -90,33 +172,46 @@ async function subjectRows(s: Planted): Promise<Record<string, number>> {
   return out;
 }
 
-const SCANNED_TYPES = ["text", "character varying", "character", "json", "jsonb", "ARRAY", "bytea"];
-
-/** Every text, json, array and bytea column of every table in `public` (a partitioned table's rows are read through its parent). */
-async function scannedColumns() {
-  const { rows } = await pool().query<{ t: string; c: string; type: string }>(
-    `SELECT c.table_name AS t, c.column_name AS c, c.data_type AS type
-       FROM information_schema.columns c JOIN pg_class k ON k.relname = c.table_name AND k.relnamespace = 'public'::regnamespace
-      WHERE c.table_schema = 'public' AND NOT k.relispartition AND c.data_type = ANY($1) ORDER BY 1, 2`,
-    [SCANNED_TYPES],
+/**
+ * Every table of every schema, pg_catalog included (pg_statistic is one of its tables): ordinary
+ * tables, each partition on its own (named after its parent) and materialized views. Left out, on
+ * purpose: TOAST tables (pg_toast), which hold compressed slices of values that are read, whole,
+ * through the tables they belong to; and partitioned parents, which hold no rows of their own.
+ */
+async function everyTable(): Promise<{ schema: string; table: string; key: string }[]> {
+  const { rows } = await pool().query<{ schema: string; table: string; parent: string | null }>(
+    `SELECT n.nspname AS schema, c.relname AS table, p.relname AS parent
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       LEFT JOIN pg_inherits i ON i.inhrelid = c.oid LEFT JOIN pg_class p ON p.oid = i.inhparent
+      WHERE c.relkind IN ('r', 'm') AND n.nspname <> 'pg_toast' ORDER BY 1, 2`,
   );
-  return rows;
+  return rows.map((r) => ({ schema: r.schema, table: r.table, key: `${r.schema}.${r.parent ?? r.table}` }));
 }
 
-/** `table.column` → number of rows whose value contains any needle; gzipped bytea is decompressed first. */
+const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/**
+ * `schema.table` → number of rows whose text (the whole row cast to text, which spells out json,
+ * arrays and pg_statistic's sampled values) contains any needle; for bytea columns, gzipped values
+ * are decompressed first and reported as `schema.table.column`.
+ */
 async function scan(needles: string[]): Promise<Record<string, number>> {
   const hits: Record<string, number> = {};
-  for (const { t, c, type } of await scannedColumns()) {
-    let n: number;
-    if (type === "bytea") {
-      const { rows } = await pool().query<{ v: Buffer }>(`SELECT "${c}" AS v FROM "${t}" WHERE "${c}" IS NOT NULL`);
-      const text = (v: Buffer) => v.toString("latin1") + (v[0] === 0x1f && v[1] === 0x8b ? gunzipSync(v).toString("utf8") : "");
-      n = rows.filter((r) => needles.some((x) => text(r.v).includes(x))).length;
-    } else {
-      const sql = `SELECT count(*)::int AS n FROM "${t}" WHERE EXISTS (SELECT 1 FROM unnest($1::text[]) x WHERE strpos("${c}"::text, x) > 0)`;
-      n = (await pool().query<{ n: number }>(sql, [needles])).rows[0]!.n;
-    }
-    if (n > 0) hits[`${t}.${c}`] = n;
+  const add = (key: string, n: number) => {
+    if (n > 0) hits[key] = (hits[key] ?? 0) + n;
+  };
+  for (const { schema, table, key } of await everyTable()) {
+    const sql = `SELECT count(*)::int AS n FROM ONLY ${q(schema)}.${q(table)} t WHERE EXISTS (SELECT 1 FROM unnest($1::text[]) x WHERE strpos(t::text, x) > 0)`;
+    add(key, (await pool().query<{ n: number }>(sql, [needles])).rows[0]!.n);
+  }
+  const { rows: byteaColumns } = await pool().query<{ schema: string; table: string; column: string }>(
+    `SELECT n.nspname AS schema, c.relname AS table, a.attname AS column FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE a.atttypid = 'bytea'::regtype AND a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'm') AND n.nspname <> 'pg_toast'`,
+  );
+  for (const { schema, table, column } of byteaColumns) {
+    const { rows } = await pool().query<{ v: Buffer }>(`SELECT ${q(column)} AS v FROM ${q(schema)}.${q(table)} WHERE ${q(column)} IS NOT NULL`);
+    const gzipped = rows.filter((r) => r.v[0] === 0x1f && r.v[1] === 0x8b).map((r) => gunzipSync(r.v).toString("utf8"));
+    add(`${schema}.${table}.${column}`, gzipped.filter((text) => needles.some((x) => text.includes(x))).length);
   }
   return hits;
 }
@@ -127,6 +222,15 @@ async function tableCounts(): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const { t } of rows) out[t] = (await pool().query<{ n: number }>(`SELECT count(*)::int AS n FROM "${t}"`)).rows[0]!.n;
   return out;
+}
+
+/** The events stored without a link to the person: they stay after erasure, with nothing that names them. */
+async function unlinkedEvents(s: Planted) {
+  const { rows } = await pool().query<{ row: string; subject_pseudonym: string | null; session_id: string | null }>(
+    "SELECT l::text AS row, subject_pseudonym, session_id FROM system_logs l WHERE strpos(l::text, $1) > 0 ORDER BY event_id",
+    [s.unlinkedCanary],
+  );
+  return rows;
 }
 
 /** A feature set's membership rows, in pseudonym order. */
@@ -151,12 +255,22 @@ let job: Job;
 let request: PrivacyRequest;
 let receipt: ErasureReceipt;
 
+let extractedSetId: string;
+let mvExtracted: string;
+
 beforeAll(async () => {
-  const model = await db().model.create({ data: { name: `erasure-model-${randomUUID()}`, modelType: "classifier" } });
-  mvShared = (await db().modelVersion.create({ data: { modelId: model.id, version: "1" } })).id;
-  const mvB = (await db().modelVersion.create({ data: { modelId: model.id, version: "2", tags: ["bench", arrayCanary] } })).id;
-  a = await plant(mvShared);
-  b = await plant(mvB);
+  apiKey = (await createApiKey({ name: "erasure scan", scopes: ["ingest", "feedback", "consent", "privacy"] }, { type: "cli" })).secret;
+  server = await startIngestServer();
+  const modelName = `erasure-model-${randomUUID().slice(0, 8)}`;
+  const model = await db().model.create({ data: { name: modelName, modelType: "classifier" } });
+  mvShared = (await db().modelVersion.create({ data: { modelId: model.id, version: "1.0.0" } })).id;
+  const mvB = (await db().modelVersion.create({ data: { modelId: model.id, version: "2.0.0", tags: ["bench", arrayCanary] } })).id;
+  a = await plant(modelName);
+  b = await plant(modelName);
+  // A feature set extracted the real way (both consented to ai_training) and a model version trained on it.
+  const day = 86_400_000;
+  extractedSetId = (await extractFeatures("user_behavior", { startDate: new Date(Date.now() - day), endDate: new Date(Date.now() + day) })).featureSetId;
+  mvExtracted = (await registerModelVersion({ model_name: modelName, model_type: "classifier", model_version: "3.0.0", feature_sets: [extractedSetId] })).versionId;
   const set = (members: string[], exclusions: object) =>
     db().featureSet.create({
       data: {
@@ -180,6 +294,10 @@ beforeAll(async () => {
     ],
   });
   await db().modelVersionFeatureSet.createMany({ data: [{ modelVersionId: mvShared, featureSetId: sharedSetId }, { modelVersionId: mvB, featureSetId: onlyBSetId }] });
+  await exportFor(a);
+  await exportFor(b);
+  // The planner's statistics now sample every small table whole: the needles are in pg_statistic.
+  await pool().query("ANALYZE");
 
   sharedMembersBefore = await membersOf(sharedSetId);
   [aBefore, bBefore, aHitsBefore, bHitsBefore] = [await subjectRows(a), await subjectRows(b), await scan(a.needles), await scan(b.needles)];
@@ -194,45 +312,59 @@ beforeAll(async () => {
   receipt = request.receipt as unknown as ErasureReceipt;
 });
 
+afterAll(async () => {
+  await server?.stop();
+});
+
 describe("erasure: the planted-data scan", () => {
-  it("plants the subject in every table that can hold them, and the scan sees text, json, text[] and gzipped bytea", async () => {
-    const planted = { system_logs: 7, logging_sessions: 2, consent_settings: 3, consent_history: 4, model_feedback: 2, subject_exports: 1, trace_subjects: 1, privacy_requests: 2, portal_sessions: 1, users: 1, subjects: 1 };
-    expect(aBefore).toEqual({ ...planted, extracted_features: 1, feature_set_subjects: 1, "subjects.external_id": 1 });
-    expect(bBefore).toEqual({ ...planted, extracted_features: 2, feature_set_subjects: 2, "subjects.external_id": 1 });
-    // Every registered column was planted (none is left at zero).
+  it("plants the subject in every table that can hold them, and the scan sees rows, gzipped bytea and pg_statistic", async () => {
+    // Every registered column was planted (none is left at zero), for both subjects alike.
     expect(SUBJECT_COLUMNS.filter((c) => !(aBefore[c.table]! > 0)).map((c) => c.table)).toEqual([]);
-    const everywhere = [
-      ...SUBJECT_COLUMNS.map((c) => `${c.table}.${c.column}`),
-      ...["system_logs.message", "system_logs.payload", "logging_sessions.user_agent", "consent_history.user_agent", "privacy_requests.details"],
-      ...["subject_exports.archive", "model_feedback.comment", "model_feedback.correction", "extracted_features.entity_key", "extracted_features.features", "subjects.external_id"],
-    ];
+    expect(Object.keys(aBefore)).toEqual(Object.keys(bBefore));
+    expect(aBefore).toMatchObject({ system_logs: 8, model_feedback: 2, privacy_requests: 3, subjects: 1, "subjects.external_id": 1 });
+    const everywhere = [...new Set(SUBJECT_COLUMNS.map((c) => `public.${c.table}`)), "public.subject_exports.archive", "pg_catalog.pg_statistic"];
     expect(Object.keys(aHitsBefore)).toEqual(expect.arrayContaining(everywhere));
-    // The archive is gzipped: only the decompressed text holds the needles. The payload hits are the
-    // two direct rows and two ingested ones (the id in attributes and in the prompt; the email was redacted).
-    expect(aHitsBefore).toMatchObject({ "subject_exports.archive": 1, "system_logs.subject_pseudonym": 7, "system_logs.payload": 3 /* an attribute equal to the subject id is stored as [SUBJECT] */, "feature_set_subjects.subject_pseudonym": 1 });
-    // No registered column is an array any more; the scan still reads every array column.
-    expect(await scan([arrayCanary])).toEqual({ "model_versions.tags": 1 });
+    // Feedback about their event by id only, without a subject, is planted too (and quotes them; shown for the survivor).
+    expect(await db().modelFeedback.findMany({ where: { eventId: b.aiEventId }, select: { subjectPseudonym: true } })).toEqual(
+      expect.arrayContaining([{ subjectPseudonym: null }, { subjectPseudonym: b.pseudonym }]),
+    );
+    // The scan reads arrays (and their statistics), and tables of every schema (pg-boss keeps its queue in its own).
+    expect(await scan([arrayCanary])).toEqual({ "public.model_versions": 1, "pg_catalog.pg_statistic": 1 });
+    expect(new Set((await everyTable()).map((t) => t.schema))).toEqual(new Set(["pg_catalog", "information_schema", "public", "pgboss"]));
   });
 
-  it("finds none of the subject's external id, pseudonym or email in any text, json, array or bytea column afterwards", async () => {
+  it("stores the events of a purpose they withdrew (events API and OTLP) without a link and without their ids or e-mail token", async () => {
+    const rows = await unlinkedEvents(a);
+    expect(rows).toHaveLength(6);
+    for (const r of rows) {
+      expect(r).toMatchObject({ subject_pseudonym: null, session_id: null });
+      for (const needle of a.needles) expect(r.row.includes(needle)).toBe(false);
+      expect(r.row).toContain("[SUBJECT]");
+    }
+    expect(rows.filter((r) => r.row.includes("[EMAIL]"))).toHaveLength(6);
+  });
+
+  it("finds none of the subject's ids, e-mail, tokens or words in any table of any schema afterwards, pg_statistic included", async () => {
     expect(job.status).toBe("succeeded");
-    const columns = await scannedColumns();
-    expect(new Set(columns.map((c) => c.type))).toEqual(new Set(["text", "jsonb", "ARRAY", "bytea", "character varying"]));
-    // Every table is scanned but the one that holds only uuids.
-    const scanned = new Set(columns.map((c) => c.t));
-    expect(Object.keys(await tableCounts()).filter((t) => !scanned.has(t))).toEqual(["model_version_feature_sets"]);
     expect(await scan(a.needles)).toEqual({});
     expect(await subjectRows(a)).toEqual(Object.fromEntries(Object.keys(aBefore).map((k) => [k, 0])));
+    // The unlinked events are not theirs any more and stay, naming no one.
+    expect(await unlinkedEvents(a)).toHaveLength(6);
   });
 
   it("leaves the second subject's data exactly as it was", async () => {
     expect(await subjectRows(b)).toEqual(bBefore);
-    expect(await scan(b.needles)).toEqual(bHitsBefore);
+    // Their rows are untouched; the statistics refreshed for the first subject still sample theirs.
+    const { "pg_catalog.pg_statistic": statsBefore, ...rowsBefore } = bHitsBefore;
+    const { "pg_catalog.pg_statistic": statsAfter, ...rowsAfter } = await scan(b.needles);
+    expect(rowsAfter).toEqual(rowsBefore);
+    expect(statsBefore).toBeGreaterThan(0);
+    expect(statsAfter).toBeGreaterThan(0);
     const onlyB = await db().featureSet.findUniqueOrThrow({ where: { id: onlyBSetId } });
     expect(onlyB).toMatchObject({ staleAt: null, exclusions: {}, subjectCount: 1 });
     expect(await membersOf(onlyBSetId)).toEqual([{ subjectPseudonym: b.pseudonym, withdrawnAt: null, withdrawal: null }]);
     expect(await db().featureSetSubject.findMany({ where: { subjectPseudonym: b.pseudonym }, orderBy: { featureSetId: "asc" } })).toEqual(
-      [sharedSetId, onlyBSetId].sort().map((featureSetId) => ({ featureSetId, subjectPseudonym: b.pseudonym, withdrawnAt: null, withdrawal: null })),
+      [sharedSetId, onlyBSetId, extractedSetId].sort().map((featureSetId) => ({ featureSetId, subjectPseudonym: b.pseudonym, withdrawnAt: null, withdrawal: null })),
     );
     const details = (await db().privacyRequest.findUniqueOrThrow({ where: { id: b.erasureRequestId } })).details;
     expect(details?.includes(b.email)).toBe(true);
@@ -241,7 +373,7 @@ describe("erasure: the planted-data scan", () => {
   it("writes audit rows during erasure that hold none of the needles", async () => {
     const rows = await db().auditLog.findMany({ where: { id: { gt: auditMark } }, orderBy: { id: "asc" } });
     expect(rows.map((r) => r.action)).toEqual(["privacy_request.verified", "privacy_request.in_progress", "privacy_request.erasure_completed"]);
-    expect(rows[2]).toMatchObject({ actorType: "system", resourceId: a.erasureRequestId, outcome: "success", metadata: { ...receipt.tables, featureSets: 1, modelVersions: 1 } });
+    expect(rows[2]).toMatchObject({ actorType: "system", resourceId: a.erasureRequestId, outcome: "success", metadata: { ...receipt.tables, featureSets: 2, modelVersions: 2 } });
     const { rows: text } = await pool().query<{ row: string }>("SELECT a::text AS row FROM audit_log a WHERE id > $1", [auditMark.toString()]);
     expect(text).toHaveLength(3);
     for (const { row } of text) for (const needle of [...a.needles, ...b.needles]) expect(row.includes(needle)).toBe(false);
@@ -250,9 +382,12 @@ describe("erasure: the planted-data scan", () => {
 
 describe("erasure: the receipt", () => {
   it("counts per table what was planted, names the feature set and model version, and is the job's result", () => {
-    expect(receipt.tables).toEqual(Object.fromEntries(SUBJECT_COLUMNS.map((c) => [c.table, aBefore[c.table]])));
-    expect(receipt.tables.system_logs).toBe(7);
-    expect(receipt).toMatchObject({ requestId: a.erasureRequestId, featureSets: [sharedSetId], modelVersions: [mvShared] });
+    // Feedback is counted with the rows that pointed at their event by id only.
+    expect(receipt.tables).toEqual({ ...Object.fromEntries(SUBJECT_COLUMNS.map((c) => [c.table, aBefore[c.table]])), model_feedback: aBefore.model_feedback! + 1 });
+    expect(receipt.tables.system_logs).toBe(8);
+    expect(receipt).toMatchObject({ requestId: a.erasureRequestId });
+    expect([...receipt.featureSets].sort()).toEqual([sharedSetId, extractedSetId].sort());
+    expect([...receipt.modelVersions].sort()).toEqual([mvShared, mvExtracted].sort());
     expect(new Date(receipt.erasedAt).getTime()).toBe(request.completedAt?.getTime());
     expect(job).toMatchObject({ status: "succeeded", stage: "done", attempts: 1, processed: SUBJECT_COLUMNS.length, total: SUBJECT_COLUMNS.length, error: null });
     expect(job.result).toEqual(request.receipt);
@@ -277,7 +412,7 @@ describe("erasure: the receipt", () => {
     const mine = await requestsFor({ userId: a.userId });
     const erasure = mine.find((r) => r.id === a.erasureRequestId);
     expect(erasure?.receipt).toEqual(request.receipt);
-    expect(erasure?.events.at(-1)).toMatchObject({ fromStatus: "in_progress", toStatus: "completed", actorType: "system", note: "Your data was erased: 7 events and everything linked to you." });
+    expect(erasure?.events.at(-1)).toMatchObject({ fromStatus: "in_progress", toStatus: "completed", actorType: "system", note: "Your data was erased: 8 events and everything linked to you." });
     expect(erasure?.events.map((e) => e.toStatus)).toEqual(["received", "verified", "in_progress", "completed"]);
     // The self-service access request stays too, unlinked.
     expect(mine.map((r) => [r.type, r.subjectPseudonym, r.details])).toEqual(expect.arrayContaining([["access", null, null], ["erasure", null, null]]));

@@ -8,12 +8,15 @@ import type { JobRecord, Progress } from "../jobs/jobs";
 import { forgetConsent } from "../consent/consent-cache";
 import { forgetSubject } from "../ingest/known-subjects";
 import { withdrawFromTraining } from "../training/withdrawal";
-import { SUBJECT_COLUMNS, type SubjectColumn } from "./subject-data";
+import { refreshStatistics, staleStatistics, type HeldRows } from "./statistics";
+import { SUBJECT_COLUMNS, SUBJECT_REFERENCES, type SubjectColumn, type SubjectReference } from "./subject-data";
 
 // Erasure (GDPR art. 17): one transaction deletes every row that belongs to the subject in every
-// table that can hold it (lib/privacy/subject-data.ts), marks the feature sets that included them
-// stale, and deletes the subject ↔ pseudonym link last. The receipt has counts per table and ids
-// of what was affected downstream, never personal data. Running it again returns the same receipt.
+// table that can hold it (lib/privacy/subject-data.ts) and the rows that point at theirs (feedback on
+// their events by event id), marks the feature sets that included them stale, deletes the subject ↔
+// pseudonym link last, and refreshes the planner statistics that sampled their values. The receipt
+// has counts per table and ids of what was affected downstream, never personal data. Running it
+// again returns the same receipt.
 export interface ErasureReceipt {
   [key: string]: Prisma.InputJsonValue;
   requestId: string;
@@ -33,6 +36,21 @@ function statement(c: SubjectColumn, pseudonym: string): Sql {
   return c.erase === "delete"
     ? sql`DELETE FROM ${t} WHERE ${col} = ${pseudonym}`
     : sql`UPDATE ${t} SET ${raw([c.column, ...(c.alsoClear ?? [])].map((x) => `${quoteIdentifier(x)} = NULL`).join(", "))} WHERE ${col} = ${pseudonym}`;
+}
+
+/** The rows that point at the subject's rows (SUBJECT_REFERENCES), selected while those still exist. */
+function referencing(r: SubjectReference, pseudonym: string): Sql {
+  const owner = SUBJECT_COLUMNS.find((c) => c.table === r.references.table)!;
+  return sql`${raw(quoteIdentifier(r.column))} IN (SELECT ${raw(quoteIdentifier(r.references.column))} FROM ${raw(quoteIdentifier(r.references.table))} WHERE ${raw(quoteIdentifier(owner.column))} = ${pseudonym})`;
+}
+
+/** Every table's rows of the subject that erasure deletes or rewrites, for the statistics check. */
+function heldRows(pseudonym: string): HeldRows[] {
+  return SUBJECT_COLUMNS.map((c) => {
+    let where = sql`${raw(quoteIdentifier(c.column))} = ${pseudonym}`;
+    for (const r of SUBJECT_REFERENCES.filter((x) => x.table === c.table)) where = sql`(${where} OR ${referencing(r, pseudonym)})`;
+    return { table: c.table, where };
+  });
 }
 
 export async function eraseSubjectJob(job: JobRecord, progress: Progress): Promise<ErasureReceipt> {
@@ -62,6 +80,13 @@ export async function eraseForRequest(requestId: string, onTable?: (done: number
       let featureSets: string[] = [];
       let modelVersions: string[] = [];
       if (pseudonym) {
+        // Read before the rows change: which planner statistics hold the person (lib/privacy/statistics.ts).
+        const stale = await staleStatistics(tx.pg, heldRows(pseudonym));
+        // Rows that point at theirs go first, while their rows can still be found.
+        for (const r of SUBJECT_REFERENCES) {
+          const where = referencing(r, pseudonym);
+          tables[r.table] = (tables[r.table] ?? 0) + (await tx.$executeRaw(sql`DELETE FROM ${raw(quoteIdentifier(r.table))} WHERE ${where}`));
+        }
         for (const [index, c] of SUBJECT_COLUMNS.entries()) {
           if (c.erase === "training_membership") {
             const impact = await withdrawFromTraining(tx, pseudonym, "erased");
@@ -74,6 +99,8 @@ export async function eraseForRequest(requestId: string, onTable?: (done: number
           }
           await onTable?.(index + 1);
         }
+        // In this transaction, ANALYZE no longer sees the rows it deleted.
+        await refreshStatistics(tx.pg, stale);
       }
 
       const erasedAt = new Date();

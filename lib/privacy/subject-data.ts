@@ -32,3 +32,16 @@ export const SUBJECT_COLUMNS: readonly SubjectColumn[] = [
   // Last: the link between the application's id and the pseudonym.
   { table: "subjects", column: "pseudonym", erase: "delete" },
 ];
+
+/**
+ * Rows that hold none of the person's ids but point at their rows, erased with them: feedback sent
+ * about one of their events by its id only (no subject) quotes or judges what they said.
+ */
+export interface SubjectReference {
+  table: string;
+  column: string;
+  /** the referenced column, of a table in SUBJECT_COLUMNS whose rows erasure deletes */
+  references: { table: string; column: string };
+}
+
+export const SUBJECT_REFERENCES: readonly SubjectReference[] = [{ table: "model_feedback", column: "event_id", references: { table: "system_logs", column: "event_id" } }];
