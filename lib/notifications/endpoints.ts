@@ -112,5 +112,13 @@ export function listDeliveries(filter: { endpointId?: string; limit?: number } =
     },
   });
 }
+/** The delivery log is kept 30 days (hourly upkeep); a replay needs the original, so older ones cannot be replayed. */
+export const DELIVERY_LOG_DAYS = 30;
+
+export async function deleteOldDeliveries(now = new Date()): Promise<number> {
+  const cutoff = new Date(now.getTime() - DELIVERY_LOG_DAYS * 86_400_000);
+  return (await db().notificationDelivery.deleteMany({ where: { createdAt: { lt: cutoff }, status: { not: "pending" } } })).count;
+}
+
 export type DeliveryRow = Awaited<ReturnType<typeof listDeliveries>>[number];
 export type EndpointRow = Awaited<ReturnType<typeof listEndpoints>>[number];

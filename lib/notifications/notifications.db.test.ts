@@ -11,7 +11,7 @@ import { pseudonymFor } from "../privacy/pseudonym";
 import { createRequest, transitionRequest } from "../privacy/requests";
 import { fileOnBehalf } from "../privacy/request-filing";
 import { deliver } from "./deliver";
-import { createEndpoint, deleteEndpoint, replayDelivery, sendTestEvent, setEndpointEnabled } from "./endpoints";
+import { createEndpoint, deleteEndpoint, deleteOldDeliveries, replayDelivery, sendTestEvent, setEndpointEnabled } from "./endpoints";
 import { createEndpointSchema } from "./endpoint-schema";
 import { emit } from "./outbox";
 import { sendDeadlineReminders } from "./reminders";
@@ -205,6 +205,19 @@ describe("webhooks", () => {
     }
     expect(await db().notificationDelivery.findUniqueOrThrow({ where: { id: delivery!.id } })).toMatchObject({ status: "pending", attempts: 1, lastError: "refused: private address", lastStatusCode: null });
     expect(receiver.hooks.filter((h) => h.path === "/hooks/private")).toHaveLength(0);
+  });
+});
+
+describe("the delivery log", () => {
+  it("keeps finished deliveries 30 days and pending ones until they finish", async () => {
+    const { id } = await endpoint("/hooks/old", ["consent.changed"]);
+    const old = new Date(Date.now() - 31 * 86_400_000);
+    const rows = await Promise.all(
+      (["delivered", "failed", "pending"] as const).map((status) => db().notificationDelivery.create({ data: { channel: "webhook", endpointId: id, eventType: "consent.changed", eventId: `msg_${randomUUID()}`, status, createdAt: old } })),
+    );
+    const recent = await db().notificationDelivery.create({ data: { channel: "webhook", endpointId: id, eventType: "consent.changed", eventId: `msg_${randomUUID()}`, status: "delivered" } });
+    expect(await deleteOldDeliveries()).toBe(2);
+    expect((await deliveriesFor(id)).map((d) => d.id).sort()).toEqual([rows[2]!.id, recent.id].sort());
   });
 });
 

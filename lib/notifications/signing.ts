@@ -1,3 +1,4 @@
+import "server-only";
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 
 // Standard Webhooks (https://www.standardwebhooks.com), as Svix and others sign: the secret is
