@@ -42,15 +42,20 @@ function post(url: URL, headers: Record<string, string>, payload: string): Promi
         timeout: env().CLEARLOG_WEBHOOK_TIMEOUT_MS,
       },
       (res) => {
-        // The body is not read into the log: drain it, keep only the status.
-        res.resume();
+        // The body is never read: only the status counts, and a large answer must not cost us.
+        clearTimeout(deadline);
+        res.destroy();
         const code = res.statusCode ?? 0;
         const ok = code >= 200 && code < 300;
         resolve({ ok, statusCode: code, error: ok ? null : code >= 300 && code < 400 ? `HTTP ${code} (redirects are not followed)` : `HTTP ${code}` });
       },
     );
-    req.on("timeout", () => req.destroy(Object.assign(new Error("timeout"), { code: "ETIMEDOUT" })));
+    const timedOut = () => req.destroy(Object.assign(new Error("timeout"), { code: "ETIMEDOUT" }));
+    // `timeout` is per idle socket; the deadline bounds the whole attempt (a receiver trickling bytes).
+    const deadline = setTimeout(timedOut, env().CLEARLOG_WEBHOOK_TIMEOUT_MS);
+    req.on("timeout", timedOut);
     req.on("error", (error: NodeJS.ErrnoException) => {
+      clearTimeout(deadline);
       const code = error.code ?? "";
       const reason = code === "ETIMEDOUT" ? "timeout" : code === "EPRIVATE" ? "refused: private address" : code === "ECONNREFUSED" ? "connection refused" : code === "ENOTFOUND" ? "name not found" : code ? `network error (${code})` : "network error";
       resolve({ ok: false, statusCode: null, error: reason });

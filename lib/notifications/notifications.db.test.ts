@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../audit/audit";
 import { recordConsent } from "../consent/consent";
@@ -191,6 +192,26 @@ describe("webhooks", () => {
     }
     expect(createEndpointSchema.safeParse({ url: "https://example.com", eventTypes: ["nope"] }).error?.issues[0]?.message).toMatch(/^eventTypes must be among/);
     expect(createEndpointSchema.safeParse({ url: "https://example.com", eventTypes: [] }).error?.issues[0]?.message).toBe("Choose at least one event to send");
+  });
+
+  it("gives an attempt a deadline: a receiver that never answers is a timeout", async () => {
+    const silent = net.createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const port = (silent.address() as net.AddressInfo).port;
+    const { id } = await createEndpoint(createEndpointSchema.parse({ url: `http://127.0.0.1:${port}/hook`, eventTypes: ["consent.changed"] }), admin);
+    await recordConsent({ externalId: person().externalId }, [{ purpose: "analytics", granted: false }], { method: "explicit" });
+    const [delivery] = await deliveriesFor(id);
+    const undo = overrideEnv({ CLEARLOG_WEBHOOK_TIMEOUT_MS: "500" });
+    try {
+      await deliver(delivery!.id);
+    } finally {
+      undo();
+      silent.close();
+    }
+    const row = await db().notificationDelivery.findUniqueOrThrow({ where: { id: delivery!.id } });
+    expect(row).toMatchObject({ status: "pending", attempts: 1, lastError: "timeout", lastStatusCode: null });
+    expect(row.lastDurationMs).toBeGreaterThanOrEqual(450);
+    expect(row.lastDurationMs).toBeLessThan(3000);
   });
 
   it("refuses a private address at delivery time too (the setting changed, or a name moved)", async () => {
