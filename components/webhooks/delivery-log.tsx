@@ -28,6 +28,12 @@ export interface DeliveryView {
 
 const TONE: Record<DeliveryView["status"], BadgeTone> = { pending: "amber", delivered: "green", failed: "red" };
 
+/** The last answer: an HTTP status, or why there was none (timeout, refused, SMTP error). */
+function answer(d: DeliveryView): string {
+  if (d.lastStatusCode) return `HTTP ${d.lastStatusCode}`;
+  return d.lastError ?? (d.status === "delivered" ? "sent" : "");
+}
+
 /** Every webhook and e-mail sent: outcome, attempts, timing, the next attempt; a finished webhook can be sent again. */
 export function DeliveryLog({ deliveries }: { deliveries: DeliveryView[] }) {
   const { pending, error, run } = useActionRunner();
@@ -35,31 +41,26 @@ export function DeliveryLog({ deliveries }: { deliveries: DeliveryView[] }) {
   return (
     <div className="space-y-3">
       <FormError message={error} />
-      <Table testId="delivery-log" columns={["Event", "To", "Status", "Attempts", "Last answer", "Created", <span key="a" className="sr-only">Actions</span>]}>
+      <Table testId="delivery-log" columns={["Event", "Status", <span key="a" className="sr-only">Actions</span>]}>
         {deliveries.map((d) => (
           <tr key={d.id} className="align-top text-slate-800">
-            <td className="py-3 pr-4">
-              <span className="font-mono text-xs">{d.eventType}</span>
-              {d.replay && <span className="block text-xs text-slate-500">replay</span>}
-            </td>
-            <td className="max-w-[16rem] py-3 pr-4">
-              <span className="block truncate text-xs" title={d.target}>
+            <td className="max-w-[11rem] py-3 pr-4 sm:max-w-[22rem]">
+              <span className="block font-mono text-xs break-all">{d.eventType}</span>
+              <span className="block truncate text-xs text-slate-500" title={d.target}>
                 {d.channel === "email" ? "E-mail to the requester" : d.target}
+                {d.replay ? " · replay" : ""}
               </span>
+              <span className="block text-xs text-slate-500">{formatDateTime(d.createdAt)}</span>
             </td>
-            <td className="py-3 pr-4">
+            <td className="min-w-[9rem] py-3 pr-4 text-xs">
               <Badge tone={TONE[d.status]}>{d.status}</Badge>
-              {d.status === "pending" && d.nextAttemptAt && <span className="block text-xs text-slate-500">next {formatDateTime(d.nextAttemptAt)}</span>}
+              <span className="mt-1 block text-slate-600">
+                attempt {d.attempts} of {d.maxAttempts}
+                {answer(d) ? ` · ${answer(d)}` : ""}
+                {d.lastDurationMs !== null ? ` · ${d.lastDurationMs} ms` : ""}
+              </span>
+              {d.status === "pending" && d.nextAttemptAt && <span className="block text-slate-500">next {formatDateTime(d.nextAttemptAt)}</span>}
             </td>
-            <td className="py-3 pr-4 whitespace-nowrap tabular-nums">
-              {d.attempts} / {d.maxAttempts}
-            </td>
-            <td className="py-3 pr-4 text-xs whitespace-nowrap">
-              {d.lastStatusCode ? `HTTP ${d.lastStatusCode}` : d.lastError ? "" : d.attempts > 0 ? "sent" : "—"}
-              {d.lastError && d.lastStatusCode === null ? d.lastError : ""}
-              {d.lastDurationMs !== null && <span className="block text-slate-500">{d.lastDurationMs} ms</span>}
-            </td>
-            <td className="py-3 pr-4 whitespace-nowrap text-xs">{formatDateTime(d.createdAt)}</td>
             <td className="py-3 text-right">
               {d.channel === "webhook" && d.status !== "pending" && (
                 <Button variant="secondary" className="px-2.5 py-1" disabled={pending} onClick={() => run(() => replayDeliveryAction({ deliveryId: d.id }))} aria-label={`Send ${d.eventType} again`}>
