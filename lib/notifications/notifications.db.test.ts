@@ -14,7 +14,10 @@ import { fileOnBehalf } from "../privacy/request-filing";
 import { deliver } from "./deliver";
 import { createEndpoint, deleteEndpoint, deleteOldDeliveries, replayDelivery, sendTestEvent, setEndpointEnabled } from "./endpoints";
 import { createEndpointSchema } from "./endpoint-schema";
+import { EVENT_DATA, EVENT_TYPES } from "./events";
 import { emit } from "./outbox";
+import { z } from "zod";
+import { apiDocument } from "../api/openapi/document";
 import { sendDeadlineReminders } from "./reminders";
 import { verifySignature } from "./signing";
 import { expectSafeError } from "@/test/support/errors";
@@ -58,6 +61,13 @@ async function bossJobs(deliveryId: string) {
   return rows;
 }
 
+/** The contract: a delivered body is exactly what its schema (and so the OpenAPI document) says, nothing more. */
+function contract(raw: string) {
+  const body = JSON.parse(raw) as { type: keyof typeof EVENT_DATA; timestamp: string; data: Record<string, unknown> };
+  z.strictObject({ type: z.string(), timestamp: z.string().datetime(), data: z.strictObject(EVENT_DATA[body.type].shape) }).parse(body);
+  return body;
+}
+
 let seq = 0;
 function person() {
   const externalId = `notify-user-${Date.now().toString(36)}-${seq++}`;
@@ -79,7 +89,7 @@ describe("webhooks", () => {
     const hook = receiver.hooks.find((h) => h.path === "/hooks/signed")!;
     expect(verifySignature(secret, hook.headers, hook.body)).toBe(true);
     expect(hook.headers["webhook-id"]).toBe(delivery!.eventId);
-    const body = JSON.parse(hook.body) as { type: string; data: Record<string, unknown> };
+    const body = contract(hook.body);
     expect(body).toMatchObject({ type: "privacy_request.status_changed", data: { requestId: request.id, type: "erasure", from: null, to: "received", subject: p.externalId } });
     expect(hook.body).not.toContain("555-0100");
     expect(hook.body).not.toContain("ticket 42");
@@ -137,7 +147,7 @@ describe("webhooks", () => {
     expect(hooks).toHaveLength(3);
     // Every attempt carries the same id, so the receiver can deduplicate.
     expect(new Set(hooks.map((h) => h.headers["webhook-id"])).size).toBe(1);
-    expect(JSON.parse(hooks[2]!.body)).toMatchObject({ type: "consent.changed", data: { subject: p.externalId, purposes: [{ purpose: "ai_training", granted: false }], method: "explicit" } });
+    expect(contract(hooks[2]!.body)).toMatchObject({ type: "consent.changed", data: { subject: p.externalId, purposes: [{ purpose: "ai_training", granted: false }], method: "explicit" } });
   });
 
   it("gives up after the last attempt; replay sends it again with the same id, audited", async () => {
@@ -165,7 +175,11 @@ describe("webhooks", () => {
     const { id } = await endpoint("/hooks/test", ["erasure.completed"]);
     const { deliveryId } = await sendTestEvent(id, admin);
     await deliver(deliveryId);
-    expect(JSON.parse(receiver.hooks.find((h) => h.path === "/hooks/test")!.body)).toMatchObject({ type: "webhook.test" });
+    expect(contract(receiver.hooks.find((h) => h.path === "/hooks/test")!.body)).toMatchObject({ type: "webhook.test" });
+    // The OpenAPI document describes every event, with the signature headers.
+    const webhooks = (apiDocument() as { webhooks: Record<string, { post: { parameters: { name: string }[] } }> }).webhooks;
+    expect(Object.keys(webhooks).sort()).toEqual([...EVENT_TYPES, "webhook.test"].sort());
+    expect(webhooks["erasure.completed"]!.post.parameters.map((p) => p.name)).toEqual(["webhook-id", "webhook-timestamp", "webhook-signature"]);
 
     await setEndpointEnabled(id, false, admin);
     await expectSafeError(setEndpointEnabled(id, false, admin), "conflict");
@@ -260,7 +274,7 @@ describe("erasure and e-mail", () => {
     for (const d of all) await deliver(d.id);
     const bodies = receiver.hooks.filter((h) => h.path === "/hooks/erasure").map((h) => {
       expect(verifySignature(secret, h.headers, h.body)).toBe(true);
-      return JSON.parse(h.body) as { type: string; data: Record<string, unknown> };
+      return contract(h.body);
     });
     expect(bodies.map((b) => b.type === "erasure.completed" ? b.type : `${String(b.data.from)}→${String(b.data.to)}`)).toEqual(["null→received", "received→verified", "verified→in_progress", "in_progress→completed", "erasure.completed"]);
     const erased = bodies.at(-1)!.data;
@@ -316,7 +330,7 @@ describe("deadline reminders", () => {
     mine = (await deliveriesFor(id)).length;
     expect(mine).toBe(2);
     for (const d of await deliveriesFor(id)) await deliver(d.id);
-    const bodies = receiver.hooks.filter((h) => h.path === "/hooks/deadline").map((h) => JSON.parse(h.body) as { data: Record<string, unknown> });
+    const bodies = receiver.hooks.filter((h) => h.path === "/hooks/deadline").map((h) => contract(h.body));
     expect(bodies.map((b) => b.data.daysBefore).sort()).toEqual([1, 7]);
     expect(bodies[0]!.data).toMatchObject({ requestId: request.id, type: "access", status: "received", subject: p.externalId });
     // A closed request is not reminded.
