@@ -36,6 +36,10 @@ async function createAppKey(page: Page, name: string, scopes: string[]): Promise
 /** The application's webhook endpoint, added in the console; its signing secret is shown once. */
 async function addWebhookEndpoint(page: Page, path: string): Promise<string> {
   await page.goto("/admin/webhooks");
+  // A URL the server may not fetch is refused, naming the field.
+  await page.getByLabel("Endpoint URL").fill("ftp://files.example.test/hook");
+  await page.getByRole("button", { name: "Add endpoint" }).click();
+  await expect(page.getByText("url must start with https://")).toBeVisible();
   await page.getByLabel("Endpoint URL").fill(`http://127.0.0.1:${e2eSinkPorts().http}${path}`);
   await page.getByLabel("Description (optional)").fill("The application's backend");
   await page.getByRole("button", { name: "Add endpoint" }).click();
