@@ -1,6 +1,7 @@
 import { defineConfig } from "@playwright/test";
 import { CHROMIUM_ARGS, chromiumPath } from "./e2e/chromium";
 import { env } from "./lib/env";
+import { e2eSinkPorts } from "./test/support/e2e-sink-ports";
 
 const baseURL = `http://127.0.0.1:${env().CLEARLOG_E2E_PORT}`;
 
@@ -21,13 +22,22 @@ export default defineConfig({
     { name: "setup", testMatch: /auth\.setup\.ts/ },
     { name: "chromium", testMatch: /.*\.spec\.ts/, dependencies: ["setup"] },
   ],
-  webServer: {
-    command: "tsx --conditions=react-server scripts/e2e-server.ts",
-    url: `${baseURL}/api/health`,
-    // The first start builds the app: minutes on two busy cores.
-    timeout: 900_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    stderr: "pipe",
-  },
+  webServer: [
+    {
+      // The webhook receiver and SMTP sink the e2e server delivers to (test/support/e2e-sinks.ts).
+      command: "tsx test/support/e2e-sinks.ts",
+      url: `http://127.0.0.1:${e2eSinkPorts().http}/health`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+    },
+    {
+      command: "tsx --conditions=react-server scripts/e2e-server.ts",
+      url: `${baseURL}/api/health`,
+      // The first start builds the app: minutes on two busy cores.
+      timeout: 900_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+  ],
 });

@@ -1,4 +1,8 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { createHmac } from "node:crypto";
+import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
+import { e2eSinkPorts } from "../test/support/e2e-sink-ports";
+import type { ReceivedMail } from "../test/support/smtp-sink";
+import type { ReceivedHook } from "../test/support/webhook-receiver";
 import { storageState } from "./accounts";
 import { ago, JOB_TIMEOUT, unique } from "./console-helpers";
 
@@ -29,6 +33,48 @@ async function createAppKey(page: Page, name: string, scopes: string[]): Promise
   return (await page.getByTestId("new-key-secret").textContent())!.trim();
 }
 
+/** The application's webhook endpoint, added in the console; its signing secret is shown once. */
+async function addWebhookEndpoint(page: Page, path: string): Promise<string> {
+  await page.goto("/admin/webhooks");
+  // A URL the server may not fetch is refused, naming the field.
+  await page.getByLabel("Endpoint URL").fill("ftp://files.example.test/hook");
+  await page.getByRole("button", { name: "Add endpoint" }).click();
+  await expect(page.getByText("url must start with https://")).toBeVisible();
+  await page.getByLabel("Endpoint URL").fill(`http://127.0.0.1:${e2eSinkPorts().http}${path}`);
+  await page.getByLabel("Description (optional)").fill("The application's backend");
+  await page.getByRole("button", { name: "Add endpoint" }).click();
+  const secret = (await page.getByTestId("new-webhook-secret").textContent())!.trim();
+  expect(secret).toMatch(/^whsec_/);
+  await page.getByRole("button", { name: "Done" }).click();
+  await expect(page.getByTestId("webhook-endpoints")).toContainText(path);
+  return secret;
+}
+
+const sink = (path: string) => `http://127.0.0.1:${e2eSinkPorts().http}${path}`;
+
+interface Delivered {
+  id: string;
+  type: string;
+  data: Record<string, unknown>;
+}
+
+/** What the receiver got at `path`, each delivery's signature checked the way a receiver would (node:crypto, Standard Webhooks). */
+async function signedDeliveries(request: APIRequestContext, path: string, secret: string): Promise<Delivered[]> {
+  const hooks = (await (await request.get(sink(`/received/hooks?path=${encodeURIComponent(path)}`))).json()) as ReceivedHook[];
+  const key = Buffer.from(secret.replace(/^whsec_/, ""), "base64");
+  return hooks.map((h) => {
+    const expected = createHmac("sha256", key).update(`${h.headers["webhook-id"]}.${h.headers["webhook-timestamp"]}.${h.body}`).digest("base64");
+    expect(h.headers["webhook-signature"]).toBe(`v1,${expected}`);
+    expect(Math.abs(Date.now() / 1000 - Number(h.headers["webhook-timestamp"]))).toBeLessThan(300);
+    const body = JSON.parse(h.body) as { type: string; data: Record<string, unknown> };
+    return { id: h.headers["webhook-id"]!, type: body.type, data: body.data };
+  });
+}
+
+async function mailsTo(request: APIRequestContext, address: string): Promise<ReceivedMail[]> {
+  return (await (await request.get(sink(`/received/mails?to=${encodeURIComponent(address)}`))).json()) as ReceivedMail[];
+}
+
 async function extract(page: Page): Promise<string> {
   await page.goto("/admin/training");
   await page.getByLabel("Feature type").selectOption("user_behavior");
@@ -42,7 +88,13 @@ test("app-user-77 opens the privacy center from the application, withdraws AI tr
   const run = unique("anyone");
   const subject = "app-user-77";
   const details = `Please erase my account (${run})`;
-  const secret = await asAdmin(browser, (page) => createAppKey(page, `Backend ${run}`, ["ingest", "consent", "privacy"]));
+  const email = `${run}@person.example.test`;
+  const hookPath = `/hooks/${run}`;
+  // The application's key, and its webhook endpoint for privacy events (signed deliveries).
+  const { secret, hookSecret } = await asAdmin(browser, async (page) => ({
+    secret: await createAppKey(page, `Backend ${run}`, ["ingest", "consent", "privacy"]),
+    hookSecret: await addWebhookEndpoint(page, hookPath),
+  }));
   const auth = { Authorization: `Bearer ${secret}` };
 
   // The application sends events for its user and records the consent they gave in the app.
@@ -79,6 +131,7 @@ test("app-user-77 opens the privacy center from the application, withdraws AI tr
   await page.getByLabel("What would you like us to do?").selectOption("erasure");
   await expect(page.getByText("It cannot be undone")).toBeVisible();
   await page.getByLabel("Details (optional)").fill(details);
+  await page.getByLabel("E-mail for updates (optional)").fill(email);
   await page.getByRole("button", { name: "Send request" }).click();
   await expect(page.getByTestId("request-received")).toContainText("We received your erasure request");
   const mine = page.getByTestId("my-requests").getByRole("listitem").filter({ hasText: "Erasure" });
@@ -131,6 +184,39 @@ test("app-user-77 opens the privacy center from the application, withdraws AI tr
   // After erasure the request no longer names the person.
   expect(filed!.subject).toBeNull();
   await person.close();
+
+  // The application heard every step, signed: the withdrawal, the request's status changes and the
+  // erasure, each naming its user so it can erase in its own systems too (Art. 19) — and no free text.
+  await expect
+    .poll(async () => (await signedDeliveries(request, hookPath, hookSecret)).filter((d) => d.data.requestId === filed!.id).map((d) => (d.type === "erasure.completed" ? d.type : `${String(d.data.to)}`)).sort(), { timeout: 30_000 })
+    // Deliveries are not ordered (each is its own job): the set is what counts.
+    .toEqual(["completed", "erasure.completed", "in_progress", "received", "verified"]);
+  const deliveries = await signedDeliveries(request, hookPath, hookSecret);
+  for (const d of deliveries.filter((x) => x.data.requestId === filed!.id)) expect(d.data.subject).toBe(subject);
+  const erased = deliveries.find((d) => d.type === "erasure.completed" && d.data.requestId === filed!.id)!.data as { subject: string; featureSets: number; tables: Record<string, number> };
+  // Counts only (another spec's feature extraction may or may not have included them).
+  expect(erased).toMatchObject({ subject, featureSets: expect.any(Number) });
+  expect(erased.tables.system_logs).toBeGreaterThan(0);
+  expect(deliveries.filter((d) => d.type === "consent.changed" && d.data.subject === subject).map((d) => d.data.purposes)).toContainEqual([{ purpose: "ai_training", granted: false }]);
+  expect(JSON.stringify(deliveries)).not.toContain(details);
+  expect(JSON.stringify(deliveries)).not.toContain(email);
+
+  // The person got a receipt and the answer by e-mail (the SMTP sink), with the reference and nothing they wrote.
+  await expect.poll(async () => (await mailsTo(request, email)).map((m) => m.subject), { timeout: 30_000 }).toEqual([
+    expect.stringMatching(/^We received your erasure request \([0-9A-F]{8}\)$/),
+    expect.stringMatching(/^Your erasure request is completed \([0-9A-F]{8}\)$/),
+  ]);
+  for (const mail of await mailsTo(request, email)) expect(mail.raw).not.toContain(details);
+
+  // The admin sees the deliveries in the console and sends a test event.
+  await asAdmin(browser, async (admin) => {
+    await admin.goto("/admin/webhooks");
+    await expect(admin.getByTestId("delivery-log").getByRole("row").filter({ hasText: "erasure.completed" }).filter({ hasText: "delivered" }).first()).toBeVisible();
+    await expect(admin.getByTestId("mail-status")).toContainText("E-mail to requesters is on");
+    const endpoint = admin.getByTestId("webhook-endpoints").getByRole("listitem").filter({ hasText: hookPath });
+    await endpoint.getByRole("button", { name: "Send test event" }).click();
+    await expect.poll(async () => (await signedDeliveries(request, hookPath, hookSecret)).some((d) => d.type === "webhook.test"), { timeout: 30_000 }).toBe(true);
+  });
 });
 
 test("an objection filed by the application takes the person out of the next feature set", async ({ browser, request }) => {

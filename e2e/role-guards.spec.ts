@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { storageState } from "./accounts";
 
-const ADMIN_ONLY = ["/admin", "/admin/api-keys", "/admin/audit", "/admin/privacy-requests", "/admin/consent", "/admin/rules", "/admin/retention", "/admin/users", "/admin/privacy-requests/new"];
+const ADMIN_ONLY = ["/admin", "/admin/api-keys", "/admin/audit", "/admin/privacy-requests", "/admin/consent", "/admin/rules", "/admin/retention", "/admin/users", "/admin/privacy-requests/new", "/admin/webhooks"];
 const SCIENTIST_PAGES = ["/admin/logs", "/admin/training", "/admin/models"];
 
 test.describe("strangers", () => {
@@ -56,7 +56,7 @@ test.describe("admins", () => {
       expect(response?.status(), path).toBe(200);
     }
     const nav = page.getByRole("navigation", { name: "Console" });
-    await expect(nav.getByRole("link")).toHaveCount(12);
+    await expect(nav.getByRole("link")).toHaveCount(13);
     const portal = await page.goto("/privacy");
     expect(portal?.status()).toBe(403);
   });

@@ -27,6 +27,15 @@ describe("parseEnv", () => {
     expect(() => parseEnv(source)).toThrow(message);
   });
 
+  it("reads notification settings, naming the variable when one is wrong", () => {
+    expect(parseEnv({})).toMatchObject({ CLEARLOG_REMINDER_DAYS: [7, 1], CLEARLOG_WEBHOOK_ALLOW_PRIVATE: "0" });
+    expect(parseEnv({}).CLEARLOG_SMTP_URL).toBeUndefined();
+    expect(parseEnv({ CLEARLOG_SMTP_URL: "smtp://u:p@mail.example.com:587", CLEARLOG_REMINDER_DAYS: "1,14,7,7" })).toMatchObject({ CLEARLOG_SMTP_URL: "smtp://u:p@mail.example.com:587", CLEARLOG_REMINDER_DAYS: [14, 7, 1] });
+    expect(parseEnv({ CLEARLOG_SMTP_URL: "" }).CLEARLOG_SMTP_URL).toBeUndefined();
+    expect(() => parseEnv({ CLEARLOG_SMTP_URL: "mail.example.com" })).toThrow(/^Invalid configuration: CLEARLOG_SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/);
+    expect(() => parseEnv({ CLEARLOG_REMINDER_DAYS: "seven" })).toThrow(/^Invalid configuration: CLEARLOG_REMINDER_DAYS must be whole numbers/);
+  });
+
   it("needs both Supabase variables to use Supabase", () => {
     expect(supabaseConfigured(parseEnv({ NEXT_PUBLIC_SUPABASE_URL: "http://127.0.0.1:9999" }))).toBe(false);
     expect(supabaseConfigured(parseEnv({ NEXT_PUBLIC_SUPABASE_URL: "http://127.0.0.1:9999", NEXT_PUBLIC_SUPABASE_ANON_KEY: "anon" }))).toBe(true);

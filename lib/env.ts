@@ -64,6 +64,24 @@ const schema = z.object({
     .trim()
     .regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/, "must be a claim name or a dotted path such as app_metadata.user_id")
     .default("sub"),
+  /** e-mail to requesters (receipt, completion); unset: no e-mail is sent */
+  CLEARLOG_SMTP_URL: z
+    .string()
+    .trim()
+    .transform((v) => (v === "" ? undefined : v))
+    .pipe(z.string().regex(/^smtps?:\/\/\S+$/, "must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587").optional())
+    .optional(),
+  CLEARLOG_MAIL_FROM: z.string().trim().default("Clearlog <privacy@localhost>"),
+  /** webhook URLs on private, loopback or link-local addresses (tests, a receiver on the same host) */
+  CLEARLOG_WEBHOOK_ALLOW_PRIVATE: z.enum(["0", "1"]).default("0"),
+  CLEARLOG_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
+  /** days before a request falls due when admins are reminded, e.g. "7,1" */
+  CLEARLOG_REMINDER_DAYS: z
+    .string()
+    .trim()
+    .regex(/^\d{1,2}(,\d{1,2})*$/, "must be whole numbers of days separated by commas, e.g. 7,1")
+    .transform((v) => [...new Set(v.split(",").map(Number))].filter((n) => n > 0).sort((a, b) => b - a))
+    .default([7, 1]),
   NEXT_PUBLIC_SUPABASE_URL: optionalUrl,
   NEXT_PUBLIC_SUPABASE_ANON_KEY: z.string().optional(),
 });

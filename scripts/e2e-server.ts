@@ -4,12 +4,14 @@ import { chmod, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { e2eSinkPorts } from "@/test/support/e2e-sink-ports";
 import { dropStaleDatabases } from "@/test/support/test-database";
 import { childEnv, env } from "../lib/env";
 
 // The server Playwright tests run against: `npm start` on its own fresh database (a new database on
 // TEST_DATABASE_URL/DATABASE_URL's server, or the embedded PostgreSQL in a temporary folder), on
-// CLEARLOG_E2E_PORT (3100).
+// CLEARLOG_E2E_PORT (3100). E-mail goes to the SMTP sink Playwright starts beside it
+// (test/support/e2e-sinks.ts), and webhooks may reach that local receiver.
 
 async function main() {
   const e = env();
@@ -19,6 +21,9 @@ async function main() {
     HOSTNAME: "127.0.0.1",
     CLEARLOG_SECRET: randomBytes(32).toString("hex"),
     NEXT_TELEMETRY_DISABLED: "1",
+    CLEARLOG_SMTP_URL: `smtp://127.0.0.1:${e2eSinkPorts().smtp}`,
+    CLEARLOG_MAIL_FROM: "Clearlog e2e <privacy@clearlog.test>",
+    CLEARLOG_WEBHOOK_ALLOW_PRIVATE: "1",
   };
   let cleanup: () => Promise<void>;
   if (serverUrl) {

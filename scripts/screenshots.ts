@@ -34,6 +34,7 @@ async function main() {
     ["/admin/users", "users"],
     ["/admin/rules", "rules"],
     ["/admin/retention", "retention"],
+    ["/admin/webhooks", "webhooks"],
   ] as const) {
     await page.goto(`${base}${path}`);
     await settled(page);
@@ -72,6 +73,7 @@ async function main() {
   for (const [path, name] of [
     ["/admin/privacy-requests", "privacy-requests-mobile"],
     ["/admin/users", "users-mobile"],
+    ["/admin/webhooks", "webhooks-mobile"],
   ] as const) {
     await mobile.goto(`${base}${path}`);
     await settled(mobile);

@@ -53,7 +53,7 @@ export function MyRequests({ requests, linked, erased, purposes }: { requests: M
   const send = (form: FormData) =>
     start(async () => {
       setFormError(null);
-      const result = await submitRequestAction({ type: form.get("type"), details: form.get("details") || undefined, purpose: form.get("purpose") || undefined });
+      const result = await submitRequestAction({ type: form.get("type"), details: form.get("details") || undefined, purpose: form.get("purpose") || undefined, contactEmail: form.get("contactEmail") || undefined });
       if (result.ok) {
         setReceived({ type, ...result.data });
         router.refresh();
@@ -104,6 +104,12 @@ export function MyRequests({ requests, linked, erased, purposes }: { requests: M
               Details (optional)
             </label>
             <textarea id="request-details" name="details" rows={3} maxLength={4000} className={inputClass} placeholder="For a rectification, say what is wrong and what it should be." />
+          </div>
+          <div>
+            <label htmlFor="request-contact" className="block text-sm font-medium text-slate-700">
+              E-mail for updates (optional)
+            </label>
+            <input id="request-contact" name="contactEmail" type="email" maxLength={320} autoComplete="email" className={inputClass} placeholder="We write to you when we receive and when we answer it" />
           </div>
           {CONSEQUENCE[type] && <p className="text-sm text-slate-600">{CONSEQUENCE[type]}</p>}
           <Button type="submit" disabled={sending || openTypes.has(type)}>

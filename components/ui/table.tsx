@@ -7,7 +7,9 @@ import { cx } from "./cx";
  */
 export function Table({ columns, children, inset = false, testId }: { columns: ReactNode[]; children: ReactNode; inset?: boolean; testId?: string }) {
   return (
-    <div className="overflow-x-auto">
+    // `relative`: a visually hidden header (sr-only, absolutely positioned) stays inside the scroller
+    // instead of widening the page on a phone.
+    <div className="relative overflow-x-auto">
       <table className="min-w-full text-left text-sm" data-testid={testId}>
         <thead className={cx("text-xs uppercase tracking-wide text-slate-500", inset && "border-b border-slate-100")}>
           <tr>

@@ -16,6 +16,8 @@ export const PERMISSIONS = {
   "training.use": ["admin", "data_scientist"],
   "models.manage": ["admin", "data_scientist"],
   "api_keys.manage": ["admin"],
+  /** webhook endpoints for the application, their delivery log and replays */
+  "webhooks.manage": ["admin"],
   "users.manage": ["admin"],
   "audit.read": ["admin"],
   /** the person's own privacy center: their consent, requests and data */
@@ -45,6 +47,7 @@ export const CONSOLE_SECTIONS: readonly ConsoleSection[] = [
   { href: "/admin/training", label: "Training data", permission: "training.use" },
   { href: "/admin/models", label: "Models", permission: "models.manage" },
   { href: "/admin/api-keys", label: "API keys", permission: "api_keys.manage" },
+  { href: "/admin/webhooks", label: "Webhooks", permission: "webhooks.manage" },
   { href: "/admin/users", label: "Users", permission: "users.manage" },
   { href: "/admin/audit", label: "Audit log", permission: "audit.read" },
 ];

@@ -3,7 +3,8 @@ import type { Prisma } from "../db/generated/client";
 import type { ConsentMethod } from "../db/generated/enums";
 import { writeAudit, type Actor } from "../audit/audit";
 import { db } from "../db/client";
-import { lockFor, transaction, type PrismaTx } from "../db/transaction";
+import { lockFor, transaction, type Tx } from "../db/transaction";
+import { noticeConsentChanged } from "../notifications/notices";
 import { SafeError } from "../errors";
 import { linkSubjects, pseudonymFor } from "../privacy/pseudonym";
 import { forgetConsent } from "./consent-cache";
@@ -76,7 +77,7 @@ async function changeConsent(subject: ConsentSubject, decide: (current: ConsentS
 }
 
 async function changeConsentIn(
-  tx: PrismaTx,
+  tx: Tx,
   subject: ConsentSubject,
   pseudonym: string,
   decide: (current: ConsentState[]) => Change[],
@@ -109,6 +110,7 @@ async function changeConsentIn(
   }
   // Withdrawing training consent reaches the data already extracted and the models trained on it.
   if (changed.some((c) => c.purpose === "ai_training" && !c.granted)) await withdrawFromTraining(tx, pseudonym, ctx.method === "objection" ? "objected" : "withdrawn");
+  await noticeConsentChanged(tx, pseudonym, changed, ctx.method);
   if (audit === "always" || (audit === "when_changed" && changed.length > 0)) {
     await writeAudit(
       {
@@ -128,7 +130,7 @@ async function changeConsentIn(
  * The same inside the caller's transaction (an objection carried out, an admin's change); returns
  * how many purposes changed. The caller forgets the cached consent after commit (`forgetConsent`).
  */
-export async function recordConsentIn(tx: PrismaTx, pseudonym: string, changes: Change[], ctx: ConsentContext): Promise<number> {
+export async function recordConsentIn(tx: Tx, pseudonym: string, changes: Change[], ctx: ConsentContext): Promise<number> {
   return (await changeConsentIn(tx, pseudonym, pseudonym, () => changes, ctx, ctx.actor ? "when_changed" : "never")).length;
 }
 

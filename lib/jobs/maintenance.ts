@@ -6,6 +6,7 @@ import { ensureUpcomingPartitions } from "../db/partitions";
 import { deleteExpiredExports } from "../privacy/subject-export";
 import { deleteOldIntakeRefusals } from "../ingest/intake-refusals";
 import { deleteExpiredTraceSubjects } from "../ingest/trace-subjects";
+import { deleteOldDeliveries } from "../notifications/endpoints";
 
 export interface MaintenanceReport {
   partitionsCreated: number;
@@ -14,6 +15,7 @@ export interface MaintenanceReport {
   intakeRefusalsDeleted: number;
   traceSubjectsDeleted: number;
   portalSessionsDeleted: number;
+  deliveriesDeleted: number;
 }
 
 /** Hourly upkeep (a scheduled job, lib/jobs/schedules.ts): a week of partitions ahead, expired sessions and archives gone. */
@@ -24,5 +26,6 @@ export async function runMaintenance(now = new Date()): Promise<MaintenanceRepor
   const intakeRefusalsDeleted = await deleteOldIntakeRefusals();
   const traceSubjectsDeleted = await deleteExpiredTraceSubjects(now);
   const portalSessionsDeleted = await deleteExpiredPortalSessions();
-  return { partitionsCreated, sessionsDeleted, exportsDeleted, intakeRefusalsDeleted, traceSubjectsDeleted, portalSessionsDeleted };
+  const deliveriesDeleted = await deleteOldDeliveries(now);
+  return { partitionsCreated, sessionsDeleted, exportsDeleted, intakeRefusalsDeleted, traceSubjectsDeleted, portalSessionsDeleted, deliveriesDeleted };
 }

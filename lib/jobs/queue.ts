@@ -9,6 +9,9 @@ import { enumValues, JobKind as JobKindValues, type JobKind } from "../db/enums"
 // Its data is `{ jobId }` only: what the job is about lives in our `jobs` table.
 export const JOB_KINDS: readonly JobKind[] = enumValues(JobKindValues);
 
+/** Webhook and e-mail deliveries (lib/notifications/deliver.ts). Not a JobKind: the delivery log is their record. */
+export const NOTIFICATION_QUEUE = "notification-delivery";
+
 const RETRY = { retryLimit: 2, retryDelay: 5, retryBackoff: true, expireInSeconds: 15 * 60 } as const;
 
 /** The process's queue, and whether this process works it (lib/jobs/worker.ts). */
@@ -24,6 +27,8 @@ export function jobQueue(): Promise<PgBoss> {
     boss.on("error", (error) => logger().error({ component: "jobs", err: error }, "queue error"));
     await boss.start();
     for (const kind of JOB_KINDS) await boss.createQueue(kind, { name: kind, ...RETRY });
+    // A delivery schedules its own next attempt with its backoff; the queue's retries cover a worker that died.
+    await boss.createQueue(NOTIFICATION_QUEUE, { name: NOTIFICATION_QUEUE, retryLimit: 2, retryDelay: 30, expireInSeconds: 120 });
     return boss;
   })().catch((error: unknown) => {
     globalForQueue.clearlogQueue = undefined;

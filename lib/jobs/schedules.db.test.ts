@@ -58,7 +58,7 @@ describe("scheduled upkeep", () => {
     expect(schedules.sort((a, b) => a.name.localeCompare(b.name))).toEqual(
       SCHEDULES.map((s) => ({ name: s.name, cron: s.cron, timezone: "UTC" })).sort((a, b) => a.name.localeCompare(b.name)),
     );
-    expect(SCHEDULES.map((s) => s.name).sort()).toEqual(["jobs-redispatch", "maintenance-hourly", "retention-daily"]);
+    expect(SCHEDULES.map((s) => s.name).sort()).toEqual(["jobs-redispatch", "maintenance-hourly", "privacy-deadline-reminders", "retention-daily"]);
   });
 
   it("upkeep keeps a week of partitions ahead and deletes expired sessions and archives, and nothing else", async () => {

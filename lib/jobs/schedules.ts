@@ -1,6 +1,7 @@
 import "server-only";
 import type PgBoss from "pg-boss";
 import { logger } from "../logger";
+import { sendDeadlineReminders } from "../notifications/reminders";
 import { startRetentionRun } from "../retention/runs";
 import { redispatchQueuedJobs } from "./jobs";
 import { runMaintenance } from "./maintenance";
@@ -26,6 +27,8 @@ export const SCHEDULES: readonly Schedule[] = [
   // Jobs recorded but never handed to the queue (the process stopped between commit and dispatch),
   // and jobs whose worker died while running them.
   { name: "jobs-redispatch", cron: "* * * * *", run: () => redispatchQueuedJobs(), atStart: true },
+  // Webhooks to admins' systems before a privacy request falls due (once per request and threshold).
+  { name: "privacy-deadline-reminders", cron: "17 * * * *", run: () => sendDeadlineReminders(), atStart: true },
 ];
 
 const START_DEDUP_SECONDS = 300;

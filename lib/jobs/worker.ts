@@ -3,12 +3,13 @@ import { logger } from "../logger";
 import { db } from "../db/client";
 import type { JobKind, Prisma } from "../db/generated/client";
 import { SafeError } from "../errors";
+import { deliver } from "../notifications/deliver";
 import { eraseSubjectJob } from "../privacy/erasure";
 import { buildSubjectExport } from "../privacy/subject-export";
 import { runRetentionJob } from "../retention/run";
 import { featureExtractionJob } from "../training/extract";
 import { progressReporter, type JobRecord, type Progress } from "./jobs";
-import { globalForQueue, JOB_KINDS, jobQueue } from "./queue";
+import { globalForQueue, JOB_KINDS, jobQueue, NOTIFICATION_QUEUE } from "./queue";
 import { startSchedules } from "./schedules";
 
 type Handler = (job: JobRecord, progress: Progress) => Promise<Prisma.InputJsonObject>;
@@ -61,6 +62,9 @@ export function startJobWorker(options: { pollingIntervalSeconds?: number } = {}
         if (job) await runJob(job.data.jobId);
       });
     }
+    await queue.work<{ deliveryId: string }>(NOTIFICATION_QUEUE, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1 }, async ([job]) => {
+      if (job) await deliver(job.data.deliveryId);
+    });
     await startSchedules(queue);
   })().catch((error: unknown) => {
     globalForQueue.clearlogWorker = undefined;

@@ -7,6 +7,7 @@ import { SafeError } from "../errors";
 import type { JobRecord, Progress } from "../jobs/jobs";
 import { forgetConsent } from "../consent/consent-cache";
 import { forgetSubject } from "../ingest/known-subjects";
+import { noticeErasureCompleted, requestFacts } from "../notifications/notices";
 import { withdrawFromTraining } from "../training/withdrawal";
 import { refreshStatistics, staleStatistics, type HeldRows } from "./statistics";
 import { SUBJECT_COLUMNS, SUBJECT_REFERENCES, type SubjectColumn, type SubjectReference } from "./subject-data";
@@ -73,6 +74,8 @@ export async function eraseForRequest(requestId: string, onTable?: (done: number
       if (request.status === "completed" && request.receipt) return { receipt: request.receipt as unknown as ErasureReceipt, pseudonym: null };
       if (request.status !== "in_progress") throw new SafeError("Only an erasure request in progress can be carried out.", "conflict");
       const pseudonym = request.subjectPseudonym;
+      // Read before the erasure removes them: the application's id and where to write to the requester.
+      const facts = await requestFacts(tx, requestId);
 
       // Consent changes for this person wait (lib/consent/consent.ts takes the same lock).
       if (pseudonym) await lockFor(tx, "consent", pseudonym);
@@ -121,6 +124,7 @@ export async function eraseForRequest(requestId: string, onTable?: (done: number
         },
         tx,
       );
+      await noticeErasureCompleted(tx, facts, receipt);
       return { receipt, pseudonym };
     },
     { timeout: 120_000, maxWait: 30_000 },

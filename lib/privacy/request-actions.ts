@@ -17,7 +17,7 @@ function requesterOf(user: SessionUser): Requester {
 export const submitRequestAction = defineAction(
   { name: "privacy_request.create", permission: "portal.use", schema: createRequestSchema, resourceType: "privacy_request" },
   async (input, { user, actor }) => {
-    const request = await createRequest(requesterOf(user), input, actor);
+    const request = await createRequest({ ...requesterOf(user), contact: input.contactEmail ?? null }, input, actor);
     return { id: request.id, receivedAt: request.receivedAt.toISOString(), dueAt: request.dueAt.toISOString(), status: request.status };
   },
 );

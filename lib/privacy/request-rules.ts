@@ -84,7 +84,12 @@ export const requestBodySchema = z.object({
   purpose: purposeKey.optional(),
 });
 
-export const createRequestSchema = requestBodySchema.refine(objectionNeedsPurpose, objectionPurposeIssue);
+/** The person's own request in the privacy center, with where to write to them (optional; e-mail when SMTP is configured). */
+export const createRequestSchema = requestBodySchema
+  .extend({
+    contactEmail: z.preprocess((v) => (v === "" ? undefined : v), z.email("Give an e-mail address such as name@example.com, or leave it empty").max(320, "Keep the e-mail address under 320 characters").optional()),
+  })
+  .refine(objectionNeedsPurpose, objectionPurposeIssue);
 
 const subjectId = z.string("Give the application user id").trim().min(1, "Give the application user id").max(256, "The application user id is at most 256 characters");
 const contact = z.string().trim().max(320, "Keep the contact under 320 characters");

@@ -1,6 +1,7 @@
 import "server-only";
 import { writeAudit, type Actor, type AuditMetadata } from "../audit/audit";
-import type { Prisma } from "../db/generated/client";
+import type { Tx } from "../db/transaction";
+import { noticeRequestStep } from "../notifications/notices";
 import type { RequestStatus } from "./request-rules";
 
 // Every step of a privacy request — received, verified, in progress, completed, rejected, cancelled,
@@ -25,7 +26,7 @@ export function actorId(actor: Actor): string | null {
   return "id" in actor ? actor.id : null;
 }
 
-export async function recordRequestStep(tx: Prisma.TransactionClient, step: RequestStep): Promise<void> {
+export async function recordRequestStep(tx: Tx, step: RequestStep): Promise<void> {
   await tx.privacyRequestEvent.create({
     data: {
       requestId: step.requestId,
@@ -48,4 +49,6 @@ export async function recordRequestStep(tx: Prisma.TransactionClient, step: Requ
     },
     tx,
   );
+  // Webhooks to the application and e-mail to the requester: outbox rows in this transaction.
+  await noticeRequestStep(tx, step);
 }

@@ -2,7 +2,7 @@ import "server-only";
 import type { z } from "zod";
 import { writeAudit, type Actor } from "../audit/audit";
 import { db } from "../db/client";
-import { lockFor, transaction } from "../db/transaction";
+import { lockFor, transaction, type Tx } from "../db/transaction";
 import type { Prisma } from "../db/generated/client";
 import { SafeError } from "../errors";
 import { recordConsentIn } from "../consent/consent";
@@ -153,7 +153,7 @@ async function lockRequest(tx: Prisma.TransactionClient, id: string) {
 }
 
 /** What completing a request without a job does, inside its transaction; returns the note for the person. */
-async function carryOut(tx: Prisma.TransactionClient, request: { type: RequestType; subjectPseudonym: string | null; purpose: string | null }, note: string | undefined, now: Date) {
+async function carryOut(tx: Tx, request: { type: RequestType; subjectPseudonym: string | null; purpose: string | null }, note: string | undefined, now: Date) {
   const pseudonym = request.subjectPseudonym;
   if (request.type === "rectification") {
     if (!note || note.length < 5) throw new SafeError("Tell the person what was corrected before completing a rectification.", "invalid", { field: "note" });

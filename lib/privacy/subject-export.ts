@@ -1,4 +1,5 @@
 import "server-only";
+import { noticeRequestStep } from "../notifications/notices";
 import { once } from "node:events";
 import { createGzip, gunzipSync } from "node:zlib";
 import type pg from "pg";
@@ -132,6 +133,7 @@ export async function buildSubjectExport(job: JobRecord, progress: Progress) {
     await tx.privacyRequestEvent.create({
       data: { requestId: request.id, fromStatus: "in_progress", toStatus: "completed", actorType: "system", note: `Your archive is ready to download until ${expiresAt.toISOString().slice(0, 10)}.` },
     });
+    await noticeRequestStep(tx, { requestId: request.id, from: "in_progress", to: "completed" });
     await writeAudit({ actor: { type: "system" }, action: "privacy_request.export_completed", resourceType: "privacy_request", resourceId: request.id, outcome: "success", metadata: { ...counts, bytes: archive.length } }, tx);
     return created;
   });

@@ -3,6 +3,7 @@ import { INGEST_OPERATIONS } from "./ingest";
 import { PRIVACY_OPERATIONS } from "./privacy";
 import { openApiDocument, type Operation } from "./registry";
 import { TRAINING_OPERATIONS } from "./training";
+import { webhooksDocument } from "./webhooks";
 
 /** Every domain's operations, plus this document's own. Add a domain's list here. */
 export const OPERATIONS: Operation[] = [
@@ -14,5 +15,5 @@ export const OPERATIONS: Operation[] = [
 
 let built: ReturnType<typeof openApiDocument> | undefined;
 export function apiDocument() {
-  return (built ??= openApiDocument(OPERATIONS));
+  return (built ??= openApiDocument(OPERATIONS, webhooksDocument()));
 }

@@ -45,7 +45,7 @@ function operation(op: Operation) {
   };
 }
 
-export function openApiDocument(operations: Operation[]) {
+export function openApiDocument(operations: Operation[], webhooks: Record<string, unknown> = {}) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of operations) (paths[op.path] ??= {})[op.method] = operation(op);
   return {
@@ -58,5 +58,6 @@ export function openApiDocument(operations: Operation[]) {
       schemas: { Problem: PROBLEM },
     },
     paths,
+    ...(Object.keys(webhooks).length ? { webhooks } : {}),
   };
 }

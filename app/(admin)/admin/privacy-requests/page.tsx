@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { DueSoon } from "@/components/privacy-requests/due-soon";
 import { RequesterCell } from "@/components/privacy-requests/requester";
 import { StatusBadge } from "@/components/privacy-requests/status-badge";
 import { cx } from "@/components/ui/cx";
@@ -9,6 +10,8 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Table } from "@/components/ui/table";
 import { inputClass } from "@/components/ui/text-field";
 import { requirePageUser } from "@/lib/auth/current-user";
+import { env } from "@/lib/env";
+import { dueSoon } from "@/lib/notifications/reminders";
 import { requestQueue } from "@/lib/privacy/request-queries";
 import { isOverdue, queueFilterSchema, REQUEST_STATUSES, REQUEST_TYPE_LABELS, REQUEST_TYPES, STATUS_LABELS } from "@/lib/privacy/request-rules";
 
@@ -21,7 +24,8 @@ export default async function PrivacyRequestsPage({ searchParams }: { searchPara
   const params = await searchParams;
   // `overdue=1` is the older link to the overdue view.
   const filter = queueFilterSchema.parse({ ...params, due: params.overdue === "1" ? "overdue" : params.due });
-  const { rows, counts, overdue: overdueCount } = await requestQueue(filter);
+  const now = new Date();
+  const [{ rows, counts, overdue: overdueCount }, soon] = await Promise.all([requestQueue(filter), dueSoon(now)]);
   const filtered = Boolean(filter.status || filter.type || filter.due || filter.q);
   const select = `${inputClass} mt-0 w-auto`;
   return (
@@ -90,6 +94,7 @@ export default async function PrivacyRequestsPage({ searchParams }: { searchPara
           </Link>
         </p>
       )}
+      <DueSoon rows={soon.map((r) => ({ ...r, dueAt: r.dueAt.toISOString() }))} days={Math.max(...env().CLEARLOG_REMINDER_DAYS)} now={now.getTime()} />
       {rows.length === 0 ? (
         <EmptyState title={filtered ? "No request matches these filters" : "No requests here"}>
           Requests from the privacy center, from applications and those filed by admins appear in this queue.
