@@ -1,5 +1,7 @@
 import { createHmac } from "node:crypto";
 import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
+import { scanDatabase } from "../test/support/database-scan";
+import { withE2eDatabase } from "../test/support/e2e-database";
 import { e2eSinkPorts } from "../test/support/e2e-sink-ports";
 import type { ReceivedMail } from "../test/support/smtp-sink";
 import type { ReceivedHook } from "../test/support/webhook-receiver";
@@ -105,6 +107,15 @@ test("app-user-77 opens the privacy center from the application, withdraws AI tr
     data: { events: [1, 2, 3].map((n) => ({ id: `${run}-${n}`, type: "user_action", action: "search", component: "web", subject, sessionId: `${run}-s`, timestamp: ago(90 - n) })) },
   });
   expect((await sent.json()).accepted).toBe(3);
+
+  // Its pseudonym, to look for it after the erasure.
+  const pseudonym = await withE2eDatabase(async (db) => {
+    const found = (await db.query<{ pseudonym: string }>("SELECT pseudonym FROM subjects WHERE external_id = $1", [subject])).rows[0]!.pseudonym;
+    // The scan that must come back empty after the erasure sees them now.
+    expect(await scanDatabase(db, [found, `${run}-s`])).toMatchObject({ "public.subjects": 1, "public.system_logs": 3 });
+    return found;
+  });
+  expect(pseudonym).toMatch(/^[0-9a-f]{64}$/);
 
   // It issues a portal session for them and sends them there.
   const issued = await request.post("/api/v1/portal-sessions", { headers: auth, data: { subject, returnUrl: "https://app.example.test/account" } });
@@ -216,6 +227,14 @@ test("app-user-77 opens the privacy center from the application, withdraws AI tr
     const endpoint = admin.getByTestId("webhook-endpoints").getByRole("listitem").filter({ hasText: hookPath });
     await endpoint.getByRole("button", { name: "Send test event" }).click();
     await expect.poll(async () => (await signedDeliveries(request, hookPath, hookSecret)).some((d) => d.type === "webhook.test"), { timeout: 30_000 }).toBe(true);
+  });
+
+  // Nothing of the person is left anywhere: every row of every table of every schema, pg_statistic
+  // included, searched for their user id, pseudonym, session id, e-mail and words.
+  await withE2eDatabase(async (db) => {
+    await db.query("ANALYZE"); // statistics sampled now must not bring them back either
+    const hits = await scanDatabase(db, [subject, pseudonym, `${run}-s`, email, details]);
+    expect(hits).toEqual({});
   });
 });
 

@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../audit/audit";
 import { createApiKey } from "../auth/api-keys";
@@ -13,6 +12,7 @@ import { recordFeedback } from "../training/feedback";
 import { registerModelVersion } from "../training/registry";
 import type { WireEvent } from "@clearlog/sdk";
 import { startIngestServer, type IngestTestServer } from "@/test/support/api-server";
+import { everyTable as everyTableOf, scanDatabase } from "@/test/support/database-scan";
 import { hashToken } from "./anonymize";
 import { eraseForRequest, type ErasureReceipt } from "./erasure";
 import { pseudonymFor } from "./pseudonym";
@@ -172,49 +172,8 @@ async function subjectRows(s: Planted): Promise<Record<string, number>> {
   return out;
 }
 
-/**
- * Every table of every schema, pg_catalog included (pg_statistic is one of its tables): ordinary
- * tables, each partition on its own (named after its parent) and materialized views. Left out, on
- * purpose: TOAST tables (pg_toast), which hold compressed slices of values that are read, whole,
- * through the tables they belong to; and partitioned parents, which hold no rows of their own.
- */
-async function everyTable(): Promise<{ schema: string; table: string; key: string }[]> {
-  const { rows } = await pool().query<{ schema: string; table: string; parent: string | null }>(
-    `SELECT n.nspname AS schema, c.relname AS table, p.relname AS parent
-       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-       LEFT JOIN pg_inherits i ON i.inhrelid = c.oid LEFT JOIN pg_class p ON p.oid = i.inhparent
-      WHERE c.relkind IN ('r', 'm') AND n.nspname <> 'pg_toast' ORDER BY 1, 2`,
-  );
-  return rows.map((r) => ({ schema: r.schema, table: r.table, key: `${r.schema}.${r.parent ?? r.table}` }));
-}
-
-const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
-
-/**
- * `schema.table` → number of rows whose text (the whole row cast to text, which spells out json,
- * arrays and pg_statistic's sampled values) contains any needle; for bytea columns, gzipped values
- * are decompressed first and reported as `schema.table.column`.
- */
-async function scan(needles: string[]): Promise<Record<string, number>> {
-  const hits: Record<string, number> = {};
-  const add = (key: string, n: number) => {
-    if (n > 0) hits[key] = (hits[key] ?? 0) + n;
-  };
-  for (const { schema, table, key } of await everyTable()) {
-    const sql = `SELECT count(*)::int AS n FROM ONLY ${q(schema)}.${q(table)} t WHERE EXISTS (SELECT 1 FROM unnest($1::text[]) x WHERE strpos(t::text, x) > 0)`;
-    add(key, (await pool().query<{ n: number }>(sql, [needles])).rows[0]!.n);
-  }
-  const { rows: byteaColumns } = await pool().query<{ schema: string; table: string; column: string }>(
-    `SELECT n.nspname AS schema, c.relname AS table, a.attname AS column FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE a.atttypid = 'bytea'::regtype AND a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'm') AND n.nspname <> 'pg_toast'`,
-  );
-  for (const { schema, table, column } of byteaColumns) {
-    const { rows } = await pool().query<{ v: Buffer }>(`SELECT ${q(column)} AS v FROM ${q(schema)}.${q(table)} WHERE ${q(column)} IS NOT NULL`);
-    const gzipped = rows.filter((r) => r.v[0] === 0x1f && r.v[1] === 0x8b).map((r) => gunzipSync(r.v).toString("utf8"));
-    add(`${schema}.${table}.${column}`, gzipped.filter((text) => needles.some((x) => text.includes(x))).length);
-  }
-  return hits;
-}
+const everyTable = () => everyTableOf(pool());
+const scan = (needles: string[]) => scanDatabase(pool(), needles);
 
 /** Row counts of every table in `public`. */
 async function tableCounts(): Promise<Record<string, number>> {
