@@ -16,7 +16,7 @@ const MEMORY_BUDGET_MB = 100;
 
 export async function benchTrainingHttp(type: FeatureTypeName, range: { startDate: Date; endDate: Date }, inProcessMs: number): Promise<boolean> {
   const user = await db().user.create({ data: { email: `${randomUUID()}@bench.test`, displayName: "Bench", role: "data_scientist" } });
-  const { secret } = await createApiKey({ name: "bench", scopes: ["training_read", "training_write"] }, { type: "user", id: user.id, role: "data_scientist" });
+  const { secret } = await createApiKey({ name: "bench", scopes: ["training:read", "training:write"] }, { type: "user", id: user.id, role: "data_scientist" });
   await startJobWorker({ pollingIntervalSeconds: 0.5 });
   const server = await startIngestServer();
   const headers = { Authorization: `Bearer ${secret}`, "Content-Type": "application/json" };

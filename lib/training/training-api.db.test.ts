@@ -13,7 +13,7 @@ let consentKey: string;
 
 beforeAll(async () => {
   await seedNotebookPopulation();
-  scientist = (await userKey("data_scientist", ["training_read", "training_write", "registry_write"])).key;
+  scientist = (await userKey("data_scientist", ["training:read", "training:write", "registry:write"])).key;
   consentKey = (await userKey("admin", ["consent"])).key;
   await startJobWorker({ pollingIntervalSeconds: 0.5 });
   server = await startIngestServer();
@@ -148,13 +148,13 @@ describe("training API", () => {
   });
 
   it("needs the scope, and an owner who still holds the permission", async () => {
-    const readOnly = (await userKey("data_scientist", ["training_read"])).key;
+    const readOnly = (await userKey("data_scientist", ["training:read"])).key;
     expect((await call("GET", "/api/v1/feature-sets", undefined, readOnly)).status).toBe(200);
     const refused = await call("POST", "/api/v1/feature-sets", { featureType: "ai_usage", ...NOTEBOOK_RANGE }, readOnly);
     expect(refused.status).toBe(403);
-    expect((await refused.json()).detail).toMatch(/lacks the 'training_write' scope/);
+    expect((await refused.json()).detail).toMatch(/lacks the 'training:write' scope/);
 
-    const demoted = await userKey("data_scientist", ["training_read"]);
+    const demoted = await userKey("data_scientist", ["training:read"]);
     expect((await call("GET", "/api/v1/models", undefined, demoted.key)).status).toBe(200);
     await db().user.update({ where: { id: demoted.userId }, data: { role: "end_user" } });
     const after = await call("GET", "/api/v1/models", undefined, demoted.key);

@@ -30,7 +30,7 @@ let key: string;
 beforeAll(async () => {
   await seedNotebookPopulation();
   await startJobWorker({ pollingIntervalSeconds: 0.5 });
-  key = (await userKey("data_scientist", ["training_read", "training_write", "registry_write"])).key;
+  key = (await userKey("data_scientist", ["training:read", "training:write", "registry:write"])).key;
   server = await startIngestServer();
   doc = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as Doc;
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { ApiKeyScope } from "../../auth/api-key-scopes";
 
 // The OpenAPI 3.1 document of /api/v1, built from the same zod schemas the routes parse with. Each
 // domain lists its operations next to its schemas (lib/api/openapi/<domain>.ts) and document.ts joins
@@ -9,8 +10,8 @@ export interface Operation {
   /** OpenAPI path, `{name}` for a dynamic segment */
   path: string;
   summary: string;
-  /** the API key scope, or null for any valid key; "public" for no key */
-  scope: string | null;
+  /** the API key scope by its public name, or null for any valid key; "public" for no key */
+  scope: ApiKeyScope | null | "public";
   query?: z.ZodObject;
   body?: z.ZodType;
   bodyType?: string;

@@ -1,6 +1,6 @@
 // The training API for scripts and notebooks in TypeScript (Node 18+): extract feature sets and wait for
 // them, download their data, register model versions. Needs an API key of a data scientist with the
-// `training_read`, `training_write` and `registry_write` scopes. No dependencies: fetch only.
+// `training:read`, `training:write` and `registry:write` scopes. No dependencies: fetch only.
 
 export type FeatureType = "user_behavior" | "ai_usage" | "error_patterns";
 export type DatasetFormat = "csv" | "jsonl" | "parquet";

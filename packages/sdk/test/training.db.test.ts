@@ -22,7 +22,7 @@ afterAll(async () => {
 
 describe("modelTrainingService", () => {
   it("extracts and waits, downloads Parquet, registers with is_active, then lists the version as retrain-needed after a withdrawal", async () => {
-    const scientist = await userKey("data_scientist", ["training_read", "training_write", "registry_write", "feedback"]);
+    const scientist = await userKey("data_scientist", ["training:read", "training:write", "registry:write", "feedback"]);
     const progress: FeatureSetStatus["status"][] = [];
     const modelTrainingService = createModelTrainingService({ endpoint: server.url, apiKey: scientist.key, pollMs: 100, onProgress: (s) => progress.push(s.status) });
 
@@ -60,7 +60,7 @@ describe("modelTrainingService", () => {
   });
 
   it("rejects with the problem's field on bad input", async () => {
-    const { key } = await userKey("data_scientist", ["training_read", "training_write"]);
+    const { key } = await userKey("data_scientist", ["training:read", "training:write"]);
     const service = createModelTrainingService({ endpoint: server.url, apiKey: key });
     const error = await service.extractFeatures("user_behavior", { startDate: "soon", endDate: NOTEBOOK_RANGE.endDate }).catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 400, problem: { field: "startDate" } });

@@ -14,7 +14,7 @@ export const OPTIONS = preflight;
  * GET a complete set's rows `?format=csv|jsonl|parquet` (default parquet), streamed page by page.
  * A stale set answers 409 `{ code: "stale", reason: "consent_withdrawn", rebuiltSet }`.
  */
-export const GET = withApiKey<{ id: string }>("training_read", async (ctx) => {
+export const GET = withApiKey<{ id: string }>("training:read", async (ctx) => {
   const actor = await keyOwnerActor(ctx.key, "training.use");
   const { id } = parseInput(featureSetParamsSchema, ctx.params);
   const { format } = parseInput(dataQuerySchema, Object.fromEntries(new URL(ctx.request.url).searchParams));
