@@ -14,6 +14,7 @@ import * as featureSets from "@/app/api/v1/feature-sets/route";
 import * as featureSet from "@/app/api/v1/feature-sets/[id]/route";
 import * as featureSetManifest from "@/app/api/v1/feature-sets/[id]/manifest/route";
 import * as featureSetData from "@/app/api/v1/feature-sets/[id]/data/route";
+import * as featureSetIds from "@/app/api/v1/feature-sets/[id]/feature-ids/route";
 import * as featureSetRebuild from "@/app/api/v1/feature-sets/[id]/rebuild/route";
 import * as models from "@/app/api/v1/models/route";
 import * as modelAlias from "@/app/api/v1/models/[model]/aliases/[alias]/route";
@@ -32,6 +33,7 @@ function dynamicRoutes(): [method: string, pattern: string, handler: Segmented<R
     ["DELETE", "/api/v1/feature-sets/[id]", featureSet.DELETE as Segmented<Record<string, string>>],
     ["GET", "/api/v1/feature-sets/[id]/manifest", featureSetManifest.GET as Segmented<Record<string, string>>],
     ["GET", "/api/v1/feature-sets/[id]/data", featureSetData.GET as Segmented<Record<string, string>>],
+    ["GET", "/api/v1/feature-sets/[id]/feature-ids", featureSetIds.GET as Segmented<Record<string, string>>],
     ["POST", "/api/v1/feature-sets/[id]/rebuild", featureSetRebuild.POST as Segmented<Record<string, string>>],
     ["PUT", "/api/v1/models/[model]/aliases/[alias]", modelAlias.PUT as Segmented<Record<string, string>>],
     ["DELETE", "/api/v1/models/[model]/aliases/[alias]", modelAlias.DELETE as Segmented<Record<string, string>>],

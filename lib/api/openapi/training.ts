@@ -2,7 +2,7 @@ import { z } from "zod";
 import { FEATURE_TYPES } from "@/lib/training/definitions";
 import { extractionSchema } from "@/lib/training/extract-schema";
 import { registerModelSchema } from "@/lib/training/registry-schema";
-import { aliasBodySchema, dataQuerySchema, listQuerySchema, retrainQuerySchema } from "@/lib/training/api-schemas";
+import { aliasBodySchema, dataQuerySchema, featureIdsQuerySchema, listQuerySchema, retrainQuerySchema } from "@/lib/training/api-schemas";
 import type { Operation } from "./registry";
 
 // The training API's operations (app/api/v1/feature-sets, models, retrain-needed) and answer shapes.
@@ -67,6 +67,14 @@ export const TRAINING_OPERATIONS: Operation[] = [
     scope: "training:read",
     query: dataQuerySchema,
     responses: { 200: { description: "CSV, JSON Lines or Parquet", contentType: "application/vnd.apache.parquet" } },
+  },
+  {
+    method: "get",
+    path: "/api/v1/feature-sets/{id}/feature-ids",
+    summary: "A set's feature ids (its rows' ids), a page at a time (409 with the rebuilt set when stale)",
+    scope: "training:read",
+    query: featureIdsQuerySchema,
+    responses: { 200: { description: "A page of ids and the cursor of the next (null at the end)", schema: z.object({ ids: z.array(id), next: id.nullable() }) } },
   },
   { method: "post", path: "/api/v1/feature-sets/{id}/rebuild", summary: "Extract the same definition and range again", scope: "training:write", responses: { 202: { description: "Started", schema: started } } },
   { method: "get", path: "/api/v1/models", summary: "Models with their versions and aliases", scope: "training:read", responses: { 200: { description: "Models", schema: models } } },

@@ -4,7 +4,7 @@ import { withApiKey } from "@/lib/api/with-api-key";
 import { parseInput, SafeError } from "@/lib/errors";
 import { keyOwnerActor } from "@/lib/training/api-access";
 import { dataQuerySchema, featureSetParamsSchema } from "@/lib/training/api-schemas";
-import { latestRebuild } from "@/lib/training/api-views";
+import { staleSetExtensions } from "@/lib/training/api-views";
 import { featureSetFileResponse } from "@/lib/training/download-response";
 
 export const dynamic = "force-dynamic";
@@ -22,6 +22,6 @@ export const GET = withApiKey<{ id: string }>("training:read", async (ctx) => {
     return await featureSetFileResponse(id, format, actor, `/api/v1/feature-sets/${id}/manifest`);
   } catch (error) {
     if (!(error instanceof SafeError) || error.code !== "conflict") throw error;
-    return problemResponse(problem(409, error.message, { code: "stale", reason: "consent_withdrawn", rebuiltSet: await latestRebuild(id) }));
+    return problemResponse(problem(409, error.message, await staleSetExtensions(id)));
   }
 });
