@@ -77,7 +77,7 @@ test.describe("retrain needed", () => {
     await page.reload();
     await expect(row).toBeVisible();
     await expect(row).toContainText("production");
-    await expect(row).toContainText("user_behavior");
+    await expect(row).toContainText("User behavior");
     await expect(row.getByRole("cell").nth(3)).toHaveText(/1$/); // one person left
     // No rebuilt set yet: the row offers the stale set, to rebuild it.
     await expect(row.getByTestId("open-rebuilt-set")).toHaveCount(0);

@@ -8,6 +8,7 @@ import { Panel } from "@/components/ui/panel";
 import { STACKED_CELL, STACKED_ROW, StackedLabel, Table } from "@/components/ui/table";
 import { requirePageUser } from "@/lib/auth/current-user";
 import { retrainNeeded } from "@/lib/training/api-views";
+import { FEATURE_DEFINITIONS } from "@/lib/training/definitions";
 
 export const metadata: Metadata = { title: "Retrain needed" };
 
@@ -54,7 +55,7 @@ export default async function RetrainNeededPage() {
                     <td className={`${STACKED_CELL} text-slate-700`}>
                       <StackedLabel>Stale feature set</StackedLabel>
                       <Link href={`/admin/training/${s.id}`} className="hover:underline">
-                        {s.featureType}
+                        {FEATURE_DEFINITIONS[s.featureType].label}
                       </Link>
                       {s.staleSince && <div className="text-xs text-slate-500">stale since {formatDateTime(new Date(s.staleSince))}</div>}
                     </td>
