@@ -110,7 +110,15 @@ export async function startIngestServer(port = 0): Promise<IngestTestServer> {
     const response = await handler(new Request(url, { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined }));
     res.writeHead(response.status, Object.fromEntries(response.headers));
     if (!response.body) return void res.end();
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) res.write(chunk);
+    // Respect backpressure as a real server does, so a slow client slows the stream instead of filling memory.
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      if (!res.write(chunk)) {
+        await new Promise<void>((resolve) => {
+          const done = () => (res.off("drain", done), res.off("close", done), resolve());
+          res.on("drain", done).on("close", done);
+        });
+      }
+    }
     res.end();
   };
   let server = http.createServer((req, res) => void handle(req, res).catch(() => res.writeHead(500).end()));
