@@ -63,6 +63,9 @@ async function main() {
   await scientist.waitForURL(/\/versions\//);
   await settled(scientist);
   await scientist.screenshot({ path: `${out}/model-version.png`, fullPage: true });
+  await scientist.goto(`${base}/admin/models/retrain-needed`);
+  await settled(scientist);
+  await scientist.screenshot({ path: `${out}/retrain-needed.png`, fullPage: true });
   const portal = await browser.newPage({ viewport: { width: 1100, height: 760 } });
   await login(portal, "user@clearlog.demo", "demo-user-pass");
   await portal.screenshot({ path: `${out}/privacy-portal.png`, fullPage: true });
@@ -74,6 +77,7 @@ async function main() {
     ["/admin/privacy-requests", "privacy-requests-mobile"],
     ["/admin/users", "users-mobile"],
     ["/admin/webhooks", "webhooks-mobile"],
+    ["/admin/models/retrain-needed", "retrain-needed-mobile"],
   ] as const) {
     await mobile.goto(`${base}${path}`);
     await settled(mobile);

@@ -5,7 +5,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { FormError } from "@/components/ui/form-error";
-import { Table } from "@/components/ui/table";
+import { STACKED_CELL, STACKED_ROW, StackedLabel, Table } from "@/components/ui/table";
 import { inputClass } from "@/components/ui/text-field";
 import { useActionRunner } from "@/components/ui/use-action-runner";
 import { ROLE_LABELS, ROLES, type Role } from "@/lib/auth/roles";
@@ -29,23 +29,24 @@ export function UserTable({ users, me }: { users: UserRow[]; me: string }) {
   return (
     <div className="space-y-3">
       <FormError message={error} />
-      <Table testId="user-table" columns={["Person", "Role", "Application user", ""]}>
+      <Table testId="user-table" stacked columns={["Person", "Role", "Application user", ""]}>
         {users.map((u) => (
-          <tr key={u.id} data-testid={`user-${u.email}`}>
-            <td className="py-2.5 pr-4">
+          <tr key={u.id} data-testid={`user-${u.email}`} className={STACKED_ROW}>
+            <td className={STACKED_CELL}>
               <p className="font-medium text-slate-900">{u.displayName}</p>
-              <p className="text-xs text-slate-500">
+              <p className="break-all text-xs text-slate-500 sm:break-normal">
                 {u.email} · {u.provider === "supabase" ? "Supabase" : "local"}
                 {u.disabled && " · disabled"}
               </p>
             </td>
-            <td className="py-2.5 pr-4">
+            <td className={STACKED_CELL}>
+              <StackedLabel>Role</StackedLabel>
               {u.id === me ? (
                 <span className="text-slate-700">{ROLE_LABELS[u.role]} (you)</span>
               ) : (
                 <select
                   aria-label={`Role of ${u.email}`}
-                  className={`${inputClass} mt-0 w-auto`}
+                  className={`${inputClass} mt-0 w-full sm:w-auto`}
                   value={u.role}
                   disabled={pending}
                   onChange={(e) => run(() => setUserRoleAction({ id: u.id, role: e.target.value }))}
@@ -58,7 +59,8 @@ export function UserTable({ users, me }: { users: UserRow[]; me: string }) {
                 </select>
               )}
             </td>
-            <td className="py-2.5 pr-4">
+            <td className={STACKED_CELL}>
+              <StackedLabel>Application user</StackedLabel>
               {u.linked ? (
                 <span className="font-mono text-xs" data-testid="linked-subject">
                   {u.subject ?? "linked (id erased)"}
@@ -69,7 +71,7 @@ export function UserTable({ users, me }: { users: UserRow[]; me: string }) {
                 <span className="text-xs text-slate-400">staff</span>
               )}
             </td>
-            <td className="py-2.5 text-right">{u.role === "end_user" && <LinkControls user={u} pending={pending} run={run} />}</td>
+            <td className="block py-1 sm:table-cell sm:py-2.5 sm:text-right">{u.role === "end_user" && <LinkControls user={u} pending={pending} run={run} />}</td>
           </tr>
         ))}
       </Table>
@@ -87,8 +89,8 @@ function LinkControls({ user, pending, run }: { user: UserRow; pending: boolean;
     );
   }
   return (
-    <form className="flex justify-end gap-2" aria-label={`Link ${user.email}`} action={() => run(() => linkSubjectAction({ id: user.id, subject }))}>
-      <input aria-label={`Application user id for ${user.email}`} className={`${inputClass} mt-0 w-40`} value={subject} onChange={(e) => setSubject(e.target.value)} placeholder="user id" />
+    <form className="flex gap-2 sm:justify-end" aria-label={`Link ${user.email}`} action={() => run(() => linkSubjectAction({ id: user.id, subject }))}>
+      <input aria-label={`Application user id for ${user.email}`} className={`${inputClass} mt-0 min-w-0 flex-1 sm:w-40 sm:flex-none`} value={subject} onChange={(e) => setSubject(e.target.value)} placeholder="user id" />
       <Button type="submit" variant="secondary" disabled={pending || !subject.trim()}>
         Link
       </Button>

@@ -6,7 +6,7 @@ import { STATUS_OF } from "../api/problem";
 import { flushRefusals } from "../audit/refusals";
 import { SafeError } from "../errors";
 import { authenticateApiKey as authenticate, createApiKey, generateApiKey, listApiKeys, presentedApiKey, revokeApiKey } from "./api-keys";
-import type { ApiKeyScope } from "./api-key-scopes";
+import { createApiKeySchema, type ApiKeyScope } from "./api-key-scopes";
 
 // API keys against a real database: shown once, stored hashed, scoped, revocable, audited.
 
@@ -87,11 +87,22 @@ describe("createApiKey", () => {
 
   it("gives a CLI-made key the owner named by email, and refuses an unknown owner writing nothing", async () => {
     const user = await db().user.create({ data: { email: "scientist@example.test", displayName: "Sci", role: "data_scientist" } });
-    const created = await createApiKey({ name: "Notebook", scopes: ["training_read"] }, CLI, { ownerEmail: "Scientist@example.test " });
+    const created = await createApiKey({ name: "Notebook", scopes: ["training:read"] }, CLI, { ownerEmail: "Scientist@example.test " });
     expect(await db().apiKey.findUniqueOrThrow({ where: { id: created.id } })).toMatchObject({ createdById: user.id, scopes: ["training_read"] });
     const before = await db().apiKey.count();
-    await expect(createApiKey({ name: "Nobody's", scopes: ["training_read"] }, CLI, { ownerEmail: "nobody@example.test" })).rejects.toThrow(/--owner: there is no user with that email/);
+    await expect(createApiKey({ name: "Nobody's", scopes: ["training:read"] }, CLI, { ownerEmail: "nobody@example.test" })).rejects.toThrow(/--owner: there is no user with that email/);
     expect(await db().apiKey.count()).toBe(before);
+  });
+
+  it("speaks the public scope names, accepts the underscore spelling typed before, and refuses unknown names", async () => {
+    const input = createApiKeySchema.parse({ name: "Old script", scopes: ["training_read", "registry:write", "training:read"] });
+    expect(input.scopes).toEqual(["training:read", "registry:write"]);
+    const created = await createApiKey(input, CLI);
+    expect(created.scopes).toEqual(["training:read", "registry:write"]);
+    expect((await listApiKeys()).find((k) => k.id === created.id)?.scopes).toEqual(["training:read", "registry:write"]);
+    const refused = createApiKeySchema.safeParse({ name: "Typo", scopes: ["training:reed"] });
+    expect(refused.success).toBe(false);
+    expect(refused.error?.issues[0]?.message).toMatch(/Unknown scope: the scopes are ingest, .*training:read, training:write, registry:write/);
   });
 });
 

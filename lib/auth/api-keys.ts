@@ -5,7 +5,7 @@ import { recordRefusal } from "../audit/refusals";
 import { db } from "../db/client";
 import { transaction } from "../db/transaction";
 import { SafeError } from "../errors";
-import type { ApiKeyScope, CreateApiKeyInput } from "./api-key-scopes";
+import { toPublicScope, toStoredScope, type ApiKeyScope, type CreateApiKeyInput } from "./api-key-scopes";
 import { sha256Hex } from "./tokens";
 
 // Keys look like clk_<8 hex prefix>_<43 base64url secret>. The prefix is shown in lists and logs;
@@ -35,7 +35,7 @@ export async function createApiKey(input: CreateApiKeyInput, actor: Actor, optio
         name: input.name,
         prefix,
         secretHash: sha256Hex(key),
-        scopes: input.scopes,
+        scopes: input.scopes.map(toStoredScope),
         createdById: ownerId,
       },
     });
@@ -45,7 +45,7 @@ export async function createApiKey(input: CreateApiKeyInput, actor: Actor, optio
     );
     return row;
   });
-  return { id: created.id, prefix, name: created.name, scopes: created.scopes, secret: key };
+  return { id: created.id, prefix, name: created.name, scopes: created.scopes.map(toPublicScope), secret: key };
 }
 
 export async function revokeApiKey(id: string, actor: Actor): Promise<void> {
@@ -57,10 +57,11 @@ export async function revokeApiKey(id: string, actor: Actor): Promise<void> {
 }
 
 export async function listApiKeys() {
-  return db().apiKey.findMany({
+  const keys = await db().apiKey.findMany({
     orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }],
     select: { id: true, name: true, prefix: true, scopes: true, createdAt: true, lastUsedAt: true, revokedAt: true, createdBy: { select: { displayName: true } } },
   });
+  return keys.map((k) => ({ ...k, scopes: k.scopes.map(toPublicScope) }));
 }
 
 export interface ApiKeyPrincipal {
@@ -103,12 +104,12 @@ export async function authenticateApiKey(key: string, scope: ApiKeyScope | null)
     recordRefusal({ action: "api_key.authenticate", resourceType: "api_key", resourceId: row?.id ?? null, reason: row ? "revoked" : "unknown_key", source: `key:clk_${prefix}` });
     throw new SafeError("Invalid or revoked API key", "unauthenticated");
   }
-  if (scope !== null && !row.scopes.includes(scope)) {
+  if (scope !== null && !row.scopes.includes(toStoredScope(scope))) {
     recordRefusal({ action: "api_key.authenticate", resourceType: "api_key", resourceId: row.id, reason: `missing_scope:${scope}`, source: `key:${row.prefix}` });
     throw new SafeError(`This API key lacks the '${scope}' scope`, "forbidden");
   }
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     await db().apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
   }
-  return { keyId: row.id, prefix: row.prefix, scopes: row.scopes };
+  return { keyId: row.id, prefix: row.prefix, scopes: row.scopes.map(toPublicScope) };
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { DATASET_FORMATS } from "./dataset-export";
+import { DATASET_FORMATS, FEATURE_IDS_PAGE_MAX } from "./dataset-export";
 
 // Request shapes of the training API that are not the library's own (those are reused as they are).
 
@@ -20,4 +20,14 @@ export const aliasBodySchema = z.object({
 
 export const retrainQuerySchema = z.object({
   alias: z.string().trim().max(200).optional(),
+});
+
+export const featureIdsQuerySchema = z.object({
+  after: z.uuid({ error: "after must be a feature id (the `next` of the previous page)." }).optional(),
+  limit: z.coerce
+    .number({ error: "limit must be a number." })
+    .int("limit must be a whole number.")
+    .min(1, "limit must be at least 1.")
+    .max(FEATURE_IDS_PAGE_MAX, `limit must be at most ${FEATURE_IDS_PAGE_MAX}.`)
+    .default(FEATURE_IDS_PAGE_MAX),
 });

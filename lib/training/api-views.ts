@@ -46,6 +46,11 @@ export async function featureSetStatus(id: string) {
 }
 export type FeatureSetStatusBody = Awaited<ReturnType<typeof featureSetStatus>>;
 
+/** The problem extensions of a stale set's 409: why, and the set rebuilt from it if any. */
+export async function staleSetExtensions(id: string) {
+  return { code: "stale", reason: "consent_withdrawn", rebuiltSet: await latestRebuild(id) };
+}
+
 /** The newest set rebuilt from `id`, if any. */
 export async function latestRebuild(id: string): Promise<string | null> {
   const rebuilt = await db().featureSet.findFirst({ where: { rebuiltFromId: id }, orderBy: { createdAt: "desc" }, select: { id: true } });

@@ -13,8 +13,10 @@ export const DATASET_FORMATS = ["csv", "jsonl", "parquet"] as const;
 export type DatasetFormat = (typeof DATASET_FORMATS)[number];
 
 export const PAGE_ROWS = 2_000;
-// Several pages per Parquet row group: fewer, larger groups compress and scan better.
-const ROW_GROUP_ROWS = 5 * PAGE_ROWS;
+// One page per Parquet row group. Encoding a group makes garbage in proportion to its rows (typed values,
+// column arrays, pages), which V8 collects lazily: 10,000-row groups grew the server's RSS by 166 MB over
+// a 100,000-row download, 2,000-row groups by 68 MB, for files 5% larger (bench:features).
+const ROW_GROUP_ROWS = PAGE_ROWS;
 
 const CONTENT_TYPES: Record<DatasetFormat, string> = {
   csv: "text/csv; charset=utf-8; header=present",
@@ -207,6 +209,34 @@ export async function openDatasetExport(featureSetId: string, format: DatasetFor
     chunks = format === "csv" ? csvChunks(set.id, columns) : jsonlChunks(set.id, columns);
   }
   return { filename: fileName(set, `features.${format}`), contentType: CONTENT_TYPES[format], digest: set.digest, stream: byteStream(chunks) };
+}
+
+export const FEATURE_IDS_PAGE_MAX = 10_000;
+
+/**
+ * A page of a complete, current set's row ids (`extracted_features.id`, the "feature ids" of
+ * `extractFeatures`) in the files' order (entity_key, byte order), after the row `after` (a feature id
+ * of the set, so the cursor carries no pseudonym). `next` is the cursor of the next page, null at the end.
+ */
+export async function featureIdsPage(featureSetId: string, options: { after?: string; limit?: number } = {}): Promise<{ ids: string[]; next: string | null }> {
+  const set = await downloadableSet(featureSetId);
+  if (set.staleAt) throw new SafeError(STALE_MESSAGE, "conflict");
+  const limit = Math.min(options.limit ?? FEATURE_IDS_PAGE_MAX, FEATURE_IDS_PAGE_MAX);
+  const { pool } = database();
+  let afterKey: string | undefined;
+  if (options.after !== undefined) {
+    const cursor = UUID.test(options.after)
+      ? (await pool.query<{ entity_key: string }>("SELECT entity_key FROM extracted_features WHERE id = $1 AND feature_set_id = $2", [options.after, set.id])).rows[0]
+      : undefined;
+    if (!cursor) throw new SafeError("after: not a feature id of this set (use the `next` of the previous page).", "invalid", { field: "after" });
+    afterKey = cursor.entity_key;
+  }
+  const { rows } = await pool.query<{ id: string }>(
+    `SELECT id FROM extracted_features WHERE feature_set_id = $1 ${afterKey === undefined ? "" : "AND entity_key > $3"} ORDER BY entity_key LIMIT $2`,
+    afterKey === undefined ? [set.id, limit] : [set.id, limit, afterKey],
+  );
+  const ids = rows.map((r) => r.id);
+  return { ids, next: ids.length === limit ? ids[ids.length - 1]! : null };
 }
 
 /** The manifest of a complete set, stale or not: it is the lineage record. */

@@ -34,7 +34,7 @@ function run(command: string, args: string[], options: { cwd: string; env: NodeJ
 
 describe("Python client", () => {
   it("passes its unittest suite against the running server, with API keys only", async () => {
-    const scientist = await userKey("data_scientist", ["training_read", "training_write", "registry_write", "feedback"]);
+    const scientist = await userKey("data_scientist", ["training:read", "training:write", "registry:write", "feedback"]);
     const consent = await userKey("admin", ["consent"]);
     const result = await run("python3", ["-m", "unittest", "discover", "-s", "tests", "-t", ".", "-v"], {
       cwd: path.resolve(__dirname, "../../clients/python"),

@@ -13,7 +13,7 @@ let consentKey: string;
 
 beforeAll(async () => {
   await seedNotebookPopulation();
-  scientist = (await userKey("data_scientist", ["training_read", "training_write", "registry_write"])).key;
+  scientist = (await userKey("data_scientist", ["training:read", "training:write", "registry:write"])).key;
   consentKey = (await userKey("admin", ["consent"])).key;
   await startJobWorker({ pollingIntervalSeconds: 0.5 });
   server = await startIngestServer();
@@ -62,6 +62,20 @@ describe("training API", () => {
     const rows = await parquetReadObjects({ file, metadata: await parquetMetadataAsync(file) });
     expect(rows.map((r) => r.entity_key)).toEqual(manifest.subjects.pseudonyms);
 
+    // Feature ids: the rows' ids in the files' order, a page at a time with the last id as cursor.
+    const stored = await db().extractedFeature.findMany({ where: { featureSetId: id }, orderBy: { entityKey: "asc" }, select: { id: true } });
+    expect(await (await call("GET", `/api/v1/feature-sets/${id}/feature-ids`)).json()).toEqual({ ids: stored.map((r) => r.id), next: null });
+    const first = await (await call("GET", `/api/v1/feature-sets/${id}/feature-ids?limit=1`)).json();
+    expect(first).toEqual({ ids: [stored[0]!.id], next: stored[0]!.id });
+    expect(await (await call("GET", `/api/v1/feature-sets/${id}/feature-ids?limit=1&after=${first.next}`)).json()).toEqual({ ids: [stored[1]!.id], next: stored[1]!.id });
+    expect(await (await call("GET", `/api/v1/feature-sets/${id}/feature-ids?limit=1&after=${stored[1]!.id}`)).json()).toEqual({ ids: [], next: null });
+    const foreign = await call("GET", `/api/v1/feature-sets/${id}/feature-ids?after=${id}`);
+    expect(foreign.status).toBe(400);
+    expect(await foreign.json()).toMatchObject({ field: "after", detail: expect.stringMatching(/not a feature id of this set/) });
+    const tooMany = await call("GET", `/api/v1/feature-sets/${id}/feature-ids?limit=10001`);
+    expect(tooMany.status).toBe(400);
+    expect(await tooMany.json()).toMatchObject({ field: "limit", detail: "limit must be at most 10000." });
+
     const registered = await call("POST", "/api/v1/models", {
       model_name: "churn",
       model_type: "classifier",
@@ -96,6 +110,9 @@ describe("training API", () => {
     const stale = await call("GET", `/api/v1/feature-sets/${id}/data?format=parquet`);
     expect(stale.status).toBe(409);
     expect(await stale.json()).toMatchObject({ code: "stale", reason: "consent_withdrawn", rebuiltSet: null });
+    const staleIds = await call("GET", `/api/v1/feature-sets/${id}/feature-ids`);
+    expect(staleIds.status).toBe(409);
+    expect(await staleIds.json()).toMatchObject({ code: "stale", reason: "consent_withdrawn", rebuiltSet: null });
     const lineage = await (await call("GET", "/api/v1/models/churn/versions/1.0.0")).json();
     expect(lineage).toMatchObject({ taint: { tainted: true, withdrawnSubjects: 1 }, featureSets: [{ id, stale: true, rebuiltAs: null }] });
 
@@ -148,13 +165,13 @@ describe("training API", () => {
   });
 
   it("needs the scope, and an owner who still holds the permission", async () => {
-    const readOnly = (await userKey("data_scientist", ["training_read"])).key;
+    const readOnly = (await userKey("data_scientist", ["training:read"])).key;
     expect((await call("GET", "/api/v1/feature-sets", undefined, readOnly)).status).toBe(200);
     const refused = await call("POST", "/api/v1/feature-sets", { featureType: "ai_usage", ...NOTEBOOK_RANGE }, readOnly);
     expect(refused.status).toBe(403);
-    expect((await refused.json()).detail).toMatch(/lacks the 'training_write' scope/);
+    expect((await refused.json()).detail).toMatch(/lacks the 'training:write' scope/);
 
-    const demoted = await userKey("data_scientist", ["training_read"]);
+    const demoted = await userKey("data_scientist", ["training:read"]);
     expect((await call("GET", "/api/v1/models", undefined, demoted.key)).status).toBe(200);
     await db().user.update({ where: { id: demoted.userId }, data: { role: "end_user" } });
     const after = await call("GET", "/api/v1/models", undefined, demoted.key);

@@ -14,6 +14,7 @@ import * as featureSets from "@/app/api/v1/feature-sets/route";
 import * as featureSet from "@/app/api/v1/feature-sets/[id]/route";
 import * as featureSetManifest from "@/app/api/v1/feature-sets/[id]/manifest/route";
 import * as featureSetData from "@/app/api/v1/feature-sets/[id]/data/route";
+import * as featureSetIds from "@/app/api/v1/feature-sets/[id]/feature-ids/route";
 import * as featureSetRebuild from "@/app/api/v1/feature-sets/[id]/rebuild/route";
 import * as models from "@/app/api/v1/models/route";
 import * as modelAlias from "@/app/api/v1/models/[model]/aliases/[alias]/route";
@@ -32,6 +33,7 @@ function dynamicRoutes(): [method: string, pattern: string, handler: Segmented<R
     ["DELETE", "/api/v1/feature-sets/[id]", featureSet.DELETE as Segmented<Record<string, string>>],
     ["GET", "/api/v1/feature-sets/[id]/manifest", featureSetManifest.GET as Segmented<Record<string, string>>],
     ["GET", "/api/v1/feature-sets/[id]/data", featureSetData.GET as Segmented<Record<string, string>>],
+    ["GET", "/api/v1/feature-sets/[id]/feature-ids", featureSetIds.GET as Segmented<Record<string, string>>],
     ["POST", "/api/v1/feature-sets/[id]/rebuild", featureSetRebuild.POST as Segmented<Record<string, string>>],
     ["PUT", "/api/v1/models/[model]/aliases/[alias]", modelAlias.PUT as Segmented<Record<string, string>>],
     ["DELETE", "/api/v1/models/[model]/aliases/[alias]", modelAlias.DELETE as Segmented<Record<string, string>>],
@@ -108,7 +110,15 @@ export async function startIngestServer(port = 0): Promise<IngestTestServer> {
     const response = await handler(new Request(url, { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined }));
     res.writeHead(response.status, Object.fromEntries(response.headers));
     if (!response.body) return void res.end();
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) res.write(chunk);
+    // Respect backpressure as a real server does, so a slow client slows the stream instead of filling memory.
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      if (!res.write(chunk)) {
+        await new Promise<void>((resolve) => {
+          const done = () => (res.off("drain", done), res.off("close", done), resolve());
+          res.on("drain", done).on("close", done);
+        });
+      }
+    }
     res.end();
   };
   let server = http.createServer((req, res) => void handle(req, res).catch(() => res.writeHead(500).end()));

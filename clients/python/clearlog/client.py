@@ -37,6 +37,10 @@ class FeatureSet:
                 raise TimeoutError(f"feature set {self.id} still building after {timeout_seconds} s")
             time.sleep(poll_seconds)
 
+    def feature_ids(self):
+        """The set's feature ids (its rows' ids, in the order of its files); the set must be ready."""
+        return self.client.feature_ids(self.id)
+
     def manifest(self):
         return self.client.manifest(self.id)
 
@@ -100,6 +104,16 @@ class Client:
 
     def wait(self, set_id, progress=None, poll_seconds=1.0, timeout_seconds=3600):
         return FeatureSet(self, set_id).wait(progress, poll_seconds, timeout_seconds)
+
+    def feature_ids(self, set_id):
+        """A ready set's feature ids (its rows' ids), fetched 10,000 a page; a stale set raises StaleFeatureSetError."""
+        ids, after = [], None
+        while True:
+            page = self._json("GET", f"/feature-sets/{set_id}/feature-ids", query={"after": after} if after else None)
+            ids.extend(page["ids"])
+            if not page["next"]:
+                return ids
+            after = page["next"]
 
     def manifest(self, set_id):
         return self._json("GET", f"/feature-sets/{set_id}/manifest")

@@ -39,6 +39,9 @@ class NotebookFlow(unittest.TestCase):
         self.assertEqual(seen[-1], "ready")
         manifest = fs.manifest()
         self.assertEqual(manifest["rows"], 2)
+        feature_ids = fs.feature_ids()
+        self.assertEqual(len(feature_ids), 2)
+        self.assertEqual(len(set(feature_ids)), 2)
 
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, "features.parquet")
@@ -66,6 +69,8 @@ class NotebookFlow(unittest.TestCase):
         with self.assertRaises(StaleFeatureSetError) as stale:
             fs.download(os.devnull, "csv")
         self.assertIsNone(stale.exception.rebuilt_set)
+        with self.assertRaises(StaleFeatureSetError):
+            fs.feature_ids()
         rebuilt = client.rebuild(fs.id).wait(poll_seconds=0.2, timeout_seconds=60)
         needed = client.retrain_needed(["production"])
         self.assertEqual([(v["modelName"], v["version"]) for v in needed], [("churn-py", "1.0.0")])

@@ -48,8 +48,8 @@ class Retries(unittest.TestCase):
         self.assertEqual(len(Scripted.seen), 3)
 
     def test_forbidden_is_not_retried(self):
-        Scripted.answers = [(403, {}, {"detail": "This API key lacks the 'training_read' scope", "code": "forbidden"})]
+        Scripted.answers = [(403, {}, {"detail": "This API key lacks the 'training:read' scope", "code": "forbidden"})]
         with self.assertRaises(PermissionDeniedError) as denied:
             Client(self.url, "clk_k").retrain_needed()
-        self.assertIn("training_read", denied.exception.detail)
+        self.assertIn("training:read", denied.exception.detail)
         self.assertEqual(len(Scripted.seen), 1)

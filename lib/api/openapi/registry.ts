@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { ApiKeyScope } from "../../auth/api-key-scopes";
 
 // The OpenAPI 3.1 document of /api/v1, built from the same zod schemas the routes parse with. Each
 // domain lists its operations next to its schemas (lib/api/openapi/<domain>.ts) and document.ts joins
@@ -9,8 +10,8 @@ export interface Operation {
   /** OpenAPI path, `{name}` for a dynamic segment */
   path: string;
   summary: string;
-  /** the API key scope, or null for any valid key; "public" for no key */
-  scope: string | null;
+  /** the API key scope by its public name, or null for any valid key; "public" for no key */
+  scope: ApiKeyScope | null | "public";
   query?: z.ZodObject;
   body?: z.ZodType;
   bodyType?: string;
@@ -20,11 +21,21 @@ export interface Operation {
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { target: "draft-2020-12", io: "input", unrepresentable: "any" });
 const output = (schema: z.ZodType) => z.toJSONSchema(schema, { target: "draft-2020-12", io: "output", unrepresentable: "any" });
 
+/** RFC 9457 problem details (lib/api/problem.ts); extensions such as `rebuiltSet` may follow. */
 const PROBLEM = {
   type: "object",
-  required: ["type", "title", "status", "detail"],
-  properties: { type: { type: "string" }, title: { type: "string" }, status: { type: "integer" }, detail: { type: "string" }, code: { type: "string" }, field: { type: "string" } },
+  required: ["type", "title", "status", "detail", "error"],
+  properties: {
+    type: { type: "string" },
+    title: { type: "string" },
+    status: { type: "integer", minimum: 400, maximum: 599 },
+    detail: { type: "string" },
+    code: { type: "string" },
+    field: { type: "string" },
+    error: { type: "string", description: "the same as detail, for clients written against the first API" },
+  },
 };
+const PROBLEM_CONTENT = { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } };
 
 function operation(op: Operation) {
   const params = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
@@ -33,9 +44,12 @@ function operation(op: Operation) {
     : [];
   const responses: Record<string, unknown> = {};
   for (const [status, r] of Object.entries(op.responses)) {
-    responses[status] = { description: r.description, ...(r.schema ? { content: { [r.contentType ?? "application/json"]: { schema: output(r.schema) } } } : r.contentType ? { content: { [r.contentType]: {} } } : {}) };
+    const content = r.schema ? { [r.contentType ?? "application/json"]: { schema: output(r.schema) } } : r.contentType ? { [r.contentType]: {} } : undefined;
+    // An error status a route answers with a body of its own can still be a problem (e.g. a malformed body).
+    const withProblem = Number(status) >= 400 ? { ...content, ...PROBLEM_CONTENT } : content;
+    responses[status] = { description: r.description, ...(withProblem ? { content: withProblem } : {}) };
   }
-  responses.default = { description: "An error (RFC 9457)", content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } } };
+  responses.default = { description: "An error (RFC 9457)", content: PROBLEM_CONTENT };
   return {
     summary: op.summary,
     ...(op.scope === "public" ? { security: [] } : { "x-clearlog-scope": op.scope }),

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { FEATURE_TYPES } from "@/lib/training/definitions";
 import { extractionSchema } from "@/lib/training/extract-schema";
 import { registerModelSchema } from "@/lib/training/registry-schema";
-import { aliasBodySchema, dataQuerySchema, listQuerySchema, retrainQuerySchema } from "@/lib/training/api-schemas";
+import { aliasBodySchema, dataQuerySchema, featureIdsQuerySchema, listQuerySchema, retrainQuerySchema } from "@/lib/training/api-schemas";
 import type { Operation } from "./registry";
 
 // The training API's operations (app/api/v1/feature-sets, models, retrain-needed) and answer shapes.
@@ -55,24 +55,32 @@ const retrain = z.object({
 });
 
 export const TRAINING_OPERATIONS: Operation[] = [
-  { method: "get", path: "/api/v1/feature-sets", summary: "The newest feature sets", scope: "training_read", query: listQuerySchema, responses: { 200: { description: "Feature sets", schema: list } } },
-  { method: "post", path: "/api/v1/feature-sets", summary: "Start an extraction (a job)", scope: "training_write", body: extractionSchema, responses: { 202: { description: "Started; poll the set", schema: started } } },
-  { method: "get", path: "/api/v1/feature-sets/{id}", summary: "A set's status with its job's progress", scope: "training_read", responses: { 200: { description: "Status", schema: status } } },
-  { method: "delete", path: "/api/v1/feature-sets/{id}", summary: "Delete a set no model was trained on", scope: "training_write", responses: { 204: { description: "Deleted" } } },
-  { method: "get", path: "/api/v1/feature-sets/{id}/manifest", summary: "A set's manifest: columns, subjects, exclusions, digest", scope: "training_read", responses: { 200: { description: "Manifest", schema: manifest } } },
+  { method: "get", path: "/api/v1/feature-sets", summary: "The newest feature sets", scope: "training:read", query: listQuerySchema, responses: { 200: { description: "Feature sets", schema: list } } },
+  { method: "post", path: "/api/v1/feature-sets", summary: "Start an extraction (a job)", scope: "training:write", body: extractionSchema, responses: { 202: { description: "Started; poll the set", schema: started } } },
+  { method: "get", path: "/api/v1/feature-sets/{id}", summary: "A set's status with its job's progress", scope: "training:read", responses: { 200: { description: "Status", schema: status } } },
+  { method: "delete", path: "/api/v1/feature-sets/{id}", summary: "Delete a set no model was trained on", scope: "training:write", responses: { 204: { description: "Deleted" } } },
+  { method: "get", path: "/api/v1/feature-sets/{id}/manifest", summary: "A set's manifest: columns, subjects, exclusions, digest", scope: "training:read", responses: { 200: { description: "Manifest", schema: manifest } } },
   {
     method: "get",
     path: "/api/v1/feature-sets/{id}/data",
     summary: "A set's rows, streamed (409 with the rebuilt set when stale)",
-    scope: "training_read",
+    scope: "training:read",
     query: dataQuerySchema,
     responses: { 200: { description: "CSV, JSON Lines or Parquet", contentType: "application/vnd.apache.parquet" } },
   },
-  { method: "post", path: "/api/v1/feature-sets/{id}/rebuild", summary: "Extract the same definition and range again", scope: "training_write", responses: { 202: { description: "Started", schema: started } } },
-  { method: "get", path: "/api/v1/models", summary: "Models with their versions and aliases", scope: "training_read", responses: { 200: { description: "Models", schema: models } } },
-  { method: "post", path: "/api/v1/models", summary: "Register a model version", scope: "registry_write", body: registerModelSchema, responses: { 201: { description: "Registered", schema: z.object({ modelId: id, versionId: id }) } } },
-  { method: "put", path: "/api/v1/models/{model}/aliases/{alias}", summary: "Point an alias at a version", scope: "registry_write", body: aliasBodySchema, responses: { 204: { description: "Moved" } } },
-  { method: "delete", path: "/api/v1/models/{model}/aliases/{alias}", summary: "Remove an alias", scope: "registry_write", responses: { 204: { description: "Removed" } } },
-  { method: "get", path: "/api/v1/models/{model}/versions/{version}", summary: "A version's lineage and taint", scope: "training_read", responses: { 200: { description: "Lineage", schema: lineage } } },
-  { method: "get", path: "/api/v1/retrain-needed", summary: "Versions behind an alias whose data lost consent", scope: "training_read", query: retrainQuerySchema, responses: { 200: { description: "Versions", schema: retrain } } },
+  {
+    method: "get",
+    path: "/api/v1/feature-sets/{id}/feature-ids",
+    summary: "A set's feature ids (its rows' ids), a page at a time (409 with the rebuilt set when stale)",
+    scope: "training:read",
+    query: featureIdsQuerySchema,
+    responses: { 200: { description: "A page of ids and the cursor of the next (null at the end)", schema: z.object({ ids: z.array(id), next: id.nullable() }) } },
+  },
+  { method: "post", path: "/api/v1/feature-sets/{id}/rebuild", summary: "Extract the same definition and range again", scope: "training:write", responses: { 202: { description: "Started", schema: started } } },
+  { method: "get", path: "/api/v1/models", summary: "Models with their versions and aliases", scope: "training:read", responses: { 200: { description: "Models", schema: models } } },
+  { method: "post", path: "/api/v1/models", summary: "Register a model version", scope: "registry:write", body: registerModelSchema, responses: { 201: { description: "Registered", schema: z.object({ modelId: id, versionId: id }) } } },
+  { method: "put", path: "/api/v1/models/{model}/aliases/{alias}", summary: "Point an alias at a version", scope: "registry:write", body: aliasBodySchema, responses: { 204: { description: "Moved" } } },
+  { method: "delete", path: "/api/v1/models/{model}/aliases/{alias}", summary: "Remove an alias", scope: "registry:write", responses: { 204: { description: "Removed" } } },
+  { method: "get", path: "/api/v1/models/{model}/versions/{version}", summary: "A version's lineage and taint", scope: "training:read", responses: { 200: { description: "Lineage", schema: lineage } } },
+  { method: "get", path: "/api/v1/retrain-needed", summary: "Versions behind an alias whose data lost consent", scope: "training:read", query: retrainQuerySchema, responses: { 200: { description: "Versions", schema: retrain } } },
 ];

@@ -6,7 +6,7 @@ export type { ConsentClient, ConsentClientOptions, PurposeConsent } from "./cons
 export { createModelTrainingService, TrainingApiError } from "./training";
 export type {
   DatasetFormat,
-  ExtractedFeatureSet,
+  FeatureIds,
   FeatureSetStatus,
   FeatureType,
   ModelTrainingService,

@@ -1,6 +1,6 @@
 // The training API for scripts and notebooks in TypeScript (Node 18+): extract feature sets and wait for
 // them, download their data, register model versions. Needs an API key of a data scientist with the
-// `training_read`, `training_write` and `registry_write` scopes. No dependencies: fetch only.
+// `training:read`, `training:write` and `registry:write` scopes. No dependencies: fetch only.
 
 export type FeatureType = "user_behavior" | "ai_usage" | "error_patterns";
 export type DatasetFormat = "csv" | "jsonl" | "parquet";
@@ -18,9 +18,19 @@ export interface FeatureSetStatus {
   [key: string]: unknown;
 }
 
-export interface ExtractedFeatureSet {
-  /** the feature set's id: what registerModel's `feature_sets` takes */
+/**
+ * What `extractFeatures` and `rebuild` resolve to: the set's feature ids (the ids of its rows, in the
+ * order of its files), an array with the set's id and last status on it. The set id is what
+ * `registerModel`'s `feature_sets`, `download` and `manifest` take:
+ *   const ids = await extractFeatures(…); ids.length; ids.featureSetId
+ *   const { featureSetId } = await extractFeatures(…)
+ * The ids are fetched a page of 10,000 at a time once the set is sealed (one request per page; a set of
+ * a million rows holds about 40 MB of ids). Spreading or JSON-encoding the array keeps only the ids.
+ */
+export interface FeatureIds extends Array<string> {
+  /** the feature set's id */
   featureSetId: string;
+  /** the set's status when it was sealed */
   status: FeatureSetStatus;
 }
 
@@ -73,13 +83,20 @@ export class TrainingApiError extends Error {
 }
 
 export interface ModelTrainingService {
-  /** Starts an extraction and resolves once the job has sealed the set. */
-  extractFeatures(featureType: FeatureType, range: { startDate: Date | string; endDate: Date | string }): Promise<ExtractedFeatureSet>;
+  /**
+   * Starts an extraction and resolves, once the job has sealed the set, to its feature ids with the set's
+   * id on them (`.featureSetId`). Rejects with a 409 TrainingApiError (`problem.code` "stale") if someone
+   * in the set withdrew before its ids were read.
+   */
+  extractFeatures(featureType: FeatureType, range: { startDate: Date | string; endDate: Date | string }): Promise<FeatureIds>;
   featureSet(id: string): Promise<FeatureSetStatus>;
+  /** A complete set's feature ids (its rows' ids), in the order of its files. */
+  featureIds(id: string): Promise<string[]>;
   manifest(id: string): Promise<Record<string, unknown>>;
   /** The set's rows in a format, as a streamed Response body (Parquet by default). */
   download(id: string, format?: DatasetFormat): Promise<Response>;
-  rebuild(id: string): Promise<ExtractedFeatureSet>;
+  /** Rebuilds a stale set (consent as it is now) and resolves like extractFeatures, for the new set. */
+  rebuild(id: string): Promise<FeatureIds>;
   /** Registers a version (the design's field names); resolves to the model and version ids. */
   registerModel(options: RegisterModelOptions): Promise<{ modelId: string; versionId: string }>;
   setAlias(modelName: string, alias: string, version: string): Promise<void>;
@@ -106,12 +123,22 @@ export function createModelTrainingService(options: TrainingClientOptions): Mode
   }
   const json = async <T>(method: string, path: string, body?: unknown) => (await (await request(method, path, body)).json()) as T;
 
-  async function waitFor(id: string): Promise<ExtractedFeatureSet> {
+  async function featureIds(id: string): Promise<string[]> {
+    const ids: string[] = [];
+    for (let after: string | null = null; ; ) {
+      const page: { ids: string[]; next: string | null } = await json("GET", `/feature-sets/${seg(id)}/feature-ids${after ? `?after=${seg(after)}` : ""}`);
+      for (const featureId of page.ids) ids.push(featureId);
+      if (!page.next) return ids;
+      after = page.next;
+    }
+  }
+
+  async function waitFor(id: string): Promise<FeatureIds> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const status = await json<FeatureSetStatus>("GET", `/feature-sets/${seg(id)}`);
       options.onProgress?.(status);
-      if (status.status === "ready" || status.status === "stale") return { featureSetId: id, status };
+      if (status.status === "ready" || status.status === "stale") return Object.assign(await featureIds(id), { featureSetId: id, status });
       if (status.status === "failed") throw new TrainingApiError(500, { detail: status.job?.error ?? "The extraction failed", code: "extraction_failed" });
       if (Date.now() > deadline) throw new TrainingApiError(504, { detail: `Feature set ${id} is still building`, code: "timeout" });
       await new Promise((r) => setTimeout(r, pollMs));
@@ -124,6 +151,7 @@ export function createModelTrainingService(options: TrainingClientOptions): Mode
       return waitFor(id);
     },
     featureSet: (id) => json("GET", `/feature-sets/${seg(id)}`),
+    featureIds,
     manifest: (id) => json("GET", `/feature-sets/${seg(id)}/manifest`),
     download: (id, format = "parquet") => request("GET", `/feature-sets/${seg(id)}/data?format=${format}`),
     async rebuild(id) {

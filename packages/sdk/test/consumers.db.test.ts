@@ -88,11 +88,19 @@ const ids = [
 await logger.shutdown();
 console.log(JSON.stringify({ ids, stats: logger.stats(), entry: import.meta.resolve("@clearlog/sdk") }));
 `,
-        "check.mts": `import { createLogger, loggingService, type Logger, type WireEvent } from "@clearlog/sdk";
+        "check.mts": `import { createLogger, createModelTrainingService, loggingService, type FeatureIds, type Logger, type WireEvent } from "@clearlog/sdk";
 const logger: Logger = createLogger({ endpoint: "https://logs.example.com", apiKey: "k" });
 const id: string | undefined = logger.logAIInteraction("chat", { model: "m", inputTokens: 1, outputTokens: 2 });
 loggingService.logError(new Error("x"), "c");
 export const event: Pick<WireEvent, "id"> = { id: id ?? "" };
+// The training API's published types: extractFeatures resolves to the feature ids with the set's id on them.
+const training = createModelTrainingService({ endpoint: "https://logs.example.com", apiKey: "k" });
+export async function notebook(): Promise<string> {
+  const ids: FeatureIds = await training.extractFeatures("user_behavior", { startDate: "2026-11-01", endDate: "2026-12-01" });
+  const first: string | undefined = ids[0];
+  const all: string[] = await training.featureIds(ids.featureSetId);
+  return \`\${ids.featureSetId} \${first ?? ""} \${ids.status.status} \${all.length}\`;
+}
 `,
         "check.cts": `import sdk = require("@clearlog/sdk");
 export const logger: sdk.Logger = sdk.createLogger({ endpoint: "https://logs.example.com", apiKey: "k" });

@@ -22,12 +22,17 @@ afterAll(async () => {
 
 describe("modelTrainingService", () => {
   it("extracts and waits, downloads Parquet, registers with is_active, then lists the version as retrain-needed after a withdrawal", async () => {
-    const scientist = await userKey("data_scientist", ["training_read", "training_write", "registry_write", "feedback"]);
+    const scientist = await userKey("data_scientist", ["training:read", "training:write", "registry:write", "feedback"]);
     const progress: FeatureSetStatus["status"][] = [];
     const modelTrainingService = createModelTrainingService({ endpoint: server.url, apiKey: scientist.key, pollMs: 100, onProgress: (s) => progress.push(s.status) });
 
-    const { featureSetId, status } = await modelTrainingService.extractFeatures("user_behavior", { startDate: new Date(NOTEBOOK_RANGE.startDate), endDate: NOTEBOOK_RANGE.endDate });
+    const featureIds = await modelTrainingService.extractFeatures("user_behavior", { startDate: new Date(NOTEBOOK_RANGE.startDate), endDate: NOTEBOOK_RANGE.endDate });
+    const { featureSetId, status } = featureIds;
     expect(status).toMatchObject({ id: featureSetId, status: "ready", rows: 2 });
+    const stored = await db().extractedFeature.findMany({ where: { featureSetId }, orderBy: { entityKey: "asc" }, select: { id: true } });
+    expect(Array.isArray(featureIds)).toBe(true);
+    expect([...featureIds]).toEqual(stored.map((r) => r.id));
+    expect(await modelTrainingService.featureIds(featureSetId)).toEqual([...featureIds]);
     expect(progress.at(-1)).toBe("ready");
 
     const file = await (await modelTrainingService.download(featureSetId, "parquet")).arrayBuffer();
@@ -57,10 +62,15 @@ describe("modelTrainingService", () => {
     const stale = await modelTrainingService.download(featureSetId, "csv").catch((e: unknown) => e);
     expect(stale).toBeInstanceOf(TrainingApiError);
     expect(stale).toMatchObject({ status: 409, problem: { code: "stale", rebuiltSet: null } });
+    expect(await modelTrainingService.featureIds(featureSetId).catch((e: unknown) => e)).toMatchObject({ status: 409, problem: { code: "stale" } });
+
+    const rebuilt = await modelTrainingService.rebuild(featureSetId);
+    expect(rebuilt.featureSetId).not.toBe(featureSetId);
+    expect(rebuilt).toHaveLength(1);
   });
 
   it("rejects with the problem's field on bad input", async () => {
-    const { key } = await userKey("data_scientist", ["training_read", "training_write"]);
+    const { key } = await userKey("data_scientist", ["training:read", "training:write"]);
     const service = createModelTrainingService({ endpoint: server.url, apiKey: key });
     const error = await service.extractFeatures("user_behavior", { startDate: "soon", endDate: NOTEBOOK_RANGE.endDate }).catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 400, problem: { field: "startDate" } });

@@ -17,7 +17,7 @@ export default async function UsersPage() {
         title="Users"
         description="Staff accounts and the end users' privacy-center accounts. Link an end user to the id your application knows them by, so their privacy center shows their data. People the application sends through a portal session need no account."
       />
-      <div className="grid gap-6 2xl:grid-cols-[24rem_minmax(0,1fr)]">
+      <div className="grid grid-cols-1 gap-6 2xl:grid-cols-[24rem_minmax(0,1fr)]">
         <Panel title="Invite someone">
           <InviteUserForm />
         </Panel>

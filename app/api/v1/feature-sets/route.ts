@@ -10,8 +10,8 @@ import { listFeatureSets } from "@/lib/training/feature-sets";
 export const dynamic = "force-dynamic";
 export const OPTIONS = preflight;
 
-/** GET the newest feature sets (`?limit=`, default 50) with a `training_read` key. */
-export const GET = withApiKey("training_read", async (ctx) => {
+/** GET the newest feature sets (`?limit=`, default 50) with a `training:read` key. */
+export const GET = withApiKey("training:read", async (ctx) => {
   await keyOwnerActor(ctx.key, "training.use");
   const { limit } = parseInput(listQuerySchema, Object.fromEntries(new URL(ctx.request.url).searchParams));
   const sets = await listFeatureSets(limit);
@@ -32,8 +32,8 @@ export const GET = withApiKey("training_read", async (ctx) => {
   });
 });
 
-/** POST `{ featureType, startDate, endDate }` with a `training_write` key: 202 `{ id, job }`; poll GET /feature-sets/{id}. */
-export const POST = withApiKey("training_write", async (ctx) => {
+/** POST `{ featureType, startDate, endDate }` with a `training:write` key: 202 `{ id, job }`; poll GET /feature-sets/{id}. */
+export const POST = withApiKey("training:write", async (ctx) => {
   const actor = await keyOwnerActor(ctx.key, "training.use");
   const body = await ctx.json({ bytes: 4096, message: "An extraction request is at most 4096 bytes" });
   const { featureSetId, jobId } = await startExtraction(body as ExtractionInput, actor);

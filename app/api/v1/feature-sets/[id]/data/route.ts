@@ -4,7 +4,7 @@ import { withApiKey } from "@/lib/api/with-api-key";
 import { parseInput, SafeError } from "@/lib/errors";
 import { keyOwnerActor } from "@/lib/training/api-access";
 import { dataQuerySchema, featureSetParamsSchema } from "@/lib/training/api-schemas";
-import { latestRebuild } from "@/lib/training/api-views";
+import { staleSetExtensions } from "@/lib/training/api-views";
 import { featureSetFileResponse } from "@/lib/training/download-response";
 
 export const dynamic = "force-dynamic";
@@ -14,7 +14,7 @@ export const OPTIONS = preflight;
  * GET a complete set's rows `?format=csv|jsonl|parquet` (default parquet), streamed page by page.
  * A stale set answers 409 `{ code: "stale", reason: "consent_withdrawn", rebuiltSet }`.
  */
-export const GET = withApiKey<{ id: string }>("training_read", async (ctx) => {
+export const GET = withApiKey<{ id: string }>("training:read", async (ctx) => {
   const actor = await keyOwnerActor(ctx.key, "training.use");
   const { id } = parseInput(featureSetParamsSchema, ctx.params);
   const { format } = parseInput(dataQuerySchema, Object.fromEntries(new URL(ctx.request.url).searchParams));
@@ -22,6 +22,6 @@ export const GET = withApiKey<{ id: string }>("training_read", async (ctx) => {
     return await featureSetFileResponse(id, format, actor, `/api/v1/feature-sets/${id}/manifest`);
   } catch (error) {
     if (!(error instanceof SafeError) || error.code !== "conflict") throw error;
-    return problemResponse(problem(409, error.message, { code: "stale", reason: "consent_withdrawn", rebuiltSet: await latestRebuild(id) }));
+    return problemResponse(problem(409, error.message, await staleSetExtensions(id)));
   }
 });

@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 export const OPTIONS = preflight;
 
 /** GET the manifest of a complete set (columns, subjects, exclusions, digest), stale or not. */
-export const GET = withApiKey<{ id: string }>("training_read", async (ctx) => {
+export const GET = withApiKey<{ id: string }>("training:read", async (ctx) => {
   const actor = await keyOwnerActor(ctx.key, "training.use");
   const { id } = parseInput(featureSetParamsSchema, ctx.params);
   return featureSetFileResponse(id, "manifest", actor, `/api/v1/feature-sets/${id}/manifest`);

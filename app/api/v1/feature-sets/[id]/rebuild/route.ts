@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 export const OPTIONS = preflight;
 
 /** POST: extracts the same definition and range again with consent as it is now: 202 `{ id, job, rebuiltFrom }`. */
-export const POST = withApiKey<{ id: string }>("training_write", async (ctx) => {
+export const POST = withApiKey<{ id: string }>("training:write", async (ctx) => {
   const actor = await keyOwnerActor(ctx.key, "training.use");
   const { id } = parseInput(featureSetParamsSchema, ctx.params);
   const { featureSetId, jobId } = await rebuildFeatureSet(id, actor);

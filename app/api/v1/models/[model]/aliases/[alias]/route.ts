@@ -13,7 +13,7 @@ export const OPTIONS = preflight;
 type Params = { model: string; alias: string };
 
 /** PUT `{ version }`: points the alias (production, staging, …) of the named model at that version: 204. */
-export const PUT = withApiKey<Params>("registry_write", async (ctx) => {
+export const PUT = withApiKey<Params>("registry:write", async (ctx) => {
   const actor = await keyOwnerActor(ctx.key, "models.manage");
   const { version } = parseInput(aliasBodySchema, await ctx.json({ bytes: 1024, message: "An alias request is at most 1024 bytes" }));
   const found = await findVersion(ctx.params.model, version);
@@ -22,7 +22,7 @@ export const PUT = withApiKey<Params>("registry_write", async (ctx) => {
 });
 
 /** DELETE: the alias points nowhere afterwards (removing `production` leaves no active version): 204. */
-export const DELETE = withApiKey<Params>("registry_write", async (ctx) => {
+export const DELETE = withApiKey<Params>("registry:write", async (ctx) => {
   const actor = await keyOwnerActor(ctx.key, "models.manage");
   const model = await db().model.findUnique({ where: { name: ctx.params.model }, select: { id: true } });
   if (!model) throw new SafeError(`There is no model ${ctx.params.model.slice(0, 80)}.`, "not_found");
