@@ -6,6 +6,7 @@ import { useState, useTransition } from "react";
 import { createApiKeyAction } from "@/lib/auth/api-key-actions";
 import { API_KEY_SCOPE_LABELS, API_KEY_SCOPES } from "@/lib/auth/api-key-scopes";
 import { Button } from "@/components/ui/button";
+import { SecretOnce } from "@/components/ui/secret-once";
 import { TextField } from "@/components/ui/text-field";
 
 export function CreateApiKeyForm() {
@@ -13,7 +14,6 @@ export function CreateApiKeyForm() {
   const [pending, startTransition] = useTransition();
   const [error, setError] = useState<string | null>(null);
   const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
-  const [copied, setCopied] = useState(false);
 
   function submit(form: FormData) {
     setError(null);
@@ -24,36 +24,15 @@ export function CreateApiKeyForm() {
         return;
       }
       setCreated({ name: result.data.name, secret: result.data.secret });
-      setCopied(false);
       router.refresh();
     });
   }
 
   if (created) {
     return (
-      <div className="space-y-4" data-testid="new-key">
-        <p className="text-sm text-slate-700">
-          <strong>{created.name}</strong> was created. Copy the secret now: it will not be shown again.
-        </p>
-        <code className="block break-all rounded-md bg-slate-900 px-3 py-2 font-mono text-xs text-emerald-300" data-testid="new-key-secret">
-          {created.secret}
-        </code>
-        <div className="flex gap-2">
-          <Button
-            type="button"
-            variant="secondary"
-            onClick={async () => {
-              await navigator.clipboard?.writeText(created.secret).catch(() => {});
-              setCopied(true);
-            }}
-          >
-            {copied ? "Copied" : "Copy"}
-          </Button>
-          <Button type="button" onClick={() => setCreated(null)}>
-            Done
-          </Button>
-        </div>
-      </div>
+      <SecretOnce secret={created.secret} testId="new-key-secret" onDone={() => setCreated(null)}>
+        <strong>{created.name}</strong> was created. Copy the secret now: it will not be shown again.
+      </SecretOnce>
     );
   }
 

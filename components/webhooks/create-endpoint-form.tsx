@@ -7,7 +7,8 @@ import { FormError } from "@/components/ui/form-error";
 import { TextField } from "@/components/ui/text-field";
 import { createEndpointAction } from "@/lib/notifications/endpoint-actions";
 import { EVENT_LABELS, EVENT_TYPES } from "@/lib/notifications/events";
-import { SecretOnce } from "./secret-once";
+import { SecretOnce } from "@/components/ui/secret-once";
+import { SIGNING_SECRET_NOTE } from "./signing-secret-note";
 
 /** Adds an endpoint: URL, what it hears; the signing secret is shown once. */
 export function CreateEndpointForm() {
@@ -16,7 +17,7 @@ export function CreateEndpointForm() {
   const [error, setError] = useState<string | null>(null);
   const [created, setCreated] = useState<string | null>(null);
 
-  if (created) return <SecretOnce secret={created} onDone={() => setCreated(null)} what="The endpoint was added." />;
+  if (created) return <SecretOnce secret={created} testId="new-webhook-secret" onDone={() => setCreated(null)}>The endpoint was added. {SIGNING_SECRET_NOTE}</SecretOnce>;
 
   return (
     <form

@@ -9,7 +9,8 @@ import { FormError } from "@/components/ui/form-error";
 import { formatDateTime } from "@/components/ui/format";
 import { useActionRunner } from "@/components/ui/use-action-runner";
 import { deleteEndpointAction, rotateEndpointSecretAction, sendTestEventAction, setEndpointEnabledAction } from "@/lib/notifications/endpoint-actions";
-import { SecretOnce } from "./secret-once";
+import { SecretOnce } from "@/components/ui/secret-once";
+import { SIGNING_SECRET_NOTE } from "./signing-secret-note";
 
 export interface EndpointView {
   id: string;
@@ -26,7 +27,7 @@ export function EndpointList({ endpoints }: { endpoints: EndpointView[] }) {
   const { pending, error, run } = useActionRunner();
   const [rotated, setRotated] = useState<string | null>(null);
   if (endpoints.length === 0) return <EmptyState title="No endpoints yet">Add one to tell your application about privacy requests, consent changes and erasures.</EmptyState>;
-  if (rotated) return <SecretOnce secret={rotated} what="The secret was replaced; the old one no longer signs." onDone={() => setRotated(null)} />;
+  if (rotated) return <SecretOnce secret={rotated} testId="new-webhook-secret" onDone={() => setRotated(null)}>The secret was replaced; the old one no longer signs. {SIGNING_SECRET_NOTE}</SecretOnce>;
   return (
     <div className="space-y-3">
       <FormError message={error} />

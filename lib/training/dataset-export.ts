@@ -202,7 +202,7 @@ export async function openDatasetExport(featureSetId: string, format: DatasetFor
   const columns = exportColumns(set.featureType);
   let chunks: AsyncGenerator<string | Uint8Array>;
   if (format === "parquet") {
-    const manifest = await featureSetManifest(set.id);
+    const manifest = await featureSetManifest(set.id, { withPseudonyms: false });
     if (!manifest) throw new SafeError(NOT_FOUND_MESSAGE, "not_found");
     chunks = parquetChunks(set.id, columns, JSON.stringify(manifest));
   } else {

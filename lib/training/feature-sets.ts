@@ -69,8 +69,11 @@ export interface Manifest {
   columns: { name: string; type: string; description: string }[];
   subjects: {
     included: number;
-    /** the pseudonyms of the subjects included, in byte order; erased ones appear as `erased:<random>` tokens */
-    pseudonyms: string[];
+    /**
+     * the pseudonyms of the subjects included, in byte order; erased ones appear as `erased:<random>`
+     * tokens. Left out of the copy embedded in Parquet files (see `featureSetManifest`).
+     */
+    pseudonyms?: string[];
     excluded: Partial<Record<ExclusionReason, number>>;
     excludedReasons: Partial<Record<ExclusionReason, string>>;
   };
@@ -79,11 +82,21 @@ export interface Manifest {
   rebuiltFrom: string | null;
 }
 
-export async function featureSetManifest(id: string): Promise<Manifest | null> {
+/**
+ * The set's manifest. `withPseudonyms: false` leaves out the member list (a million people are about
+ * 70 MB of JSON): the copy embedded in a Parquet file is held in memory while the file is written, and
+ * its rows' `entity_key` already name the members; `manifest.json` keeps the full list.
+ */
+export async function featureSetManifest(id: string, { withPseudonyms = true } = {}): Promise<Manifest | null> {
   const set = await db().featureSet.findUnique({ where: { id } });
   if (!set) return null;
-  const members = await db().$queryRaw<{ p: string; withdrawn: boolean }[]>`
-    SELECT subject_pseudonym AS p, withdrawn_at IS NOT NULL AS withdrawn FROM feature_set_subjects WHERE feature_set_id = ${id}::uuid ORDER BY subject_pseudonym COLLATE "C"`;
+  const members = withPseudonyms
+    ? await db().$queryRaw<{ p: string; withdrawn: boolean }[]>`
+        SELECT subject_pseudonym AS p, withdrawn_at IS NOT NULL AS withdrawn FROM feature_set_subjects WHERE feature_set_id = ${id}::uuid ORDER BY subject_pseudonym COLLATE "C"`
+    : null;
+  const withdrawnSubjects = members
+    ? members.filter((m) => m.withdrawn).length
+    : (await db().$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM feature_set_subjects WHERE feature_set_id = ${id}::uuid AND withdrawn_at IS NOT NULL`)[0]!.n;
   const type = set.featureType as FeatureTypeName;
   const excluded = set.exclusions as Exclusions;
   return {
@@ -100,12 +113,12 @@ export async function featureSetManifest(id: string): Promise<Manifest | null> {
     ],
     subjects: {
       included: set.subjectCount,
-      pseudonyms: members.map((m) => m.p),
+      ...(members ? { pseudonyms: members.map((m) => m.p) } : {}),
       excluded,
       excludedReasons: Object.fromEntries(Object.keys(excluded).map((k) => [k, EXCLUSION_REASONS[k as ExclusionReason]])),
     },
     digest: { algorithm: "sha256", value: set.digest },
-    status: { stale: Boolean(set.staleAt), staleSince: set.staleAt?.toISOString() ?? null, withdrawnSubjects: members.filter((m) => m.withdrawn).length },
+    status: { stale: Boolean(set.staleAt), staleSince: set.staleAt?.toISOString() ?? null, withdrawnSubjects },
     rebuiltFrom: set.rebuiltFromId,
   };
 }
