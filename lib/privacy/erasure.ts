@@ -1,5 +1,6 @@
 import "server-only";
 import { writeAudit } from "../audit/audit";
+import { database } from "../db/client";
 import { quoteIdentifier, raw, sql, type Sql } from "../db/sql";
 import { lockFor, transaction } from "../db/transaction";
 import type { Prisma } from "../db/generated/client";
@@ -9,7 +10,7 @@ import { forgetConsent } from "../consent/consent-cache";
 import { forgetSubject } from "../ingest/known-subjects";
 import { noticeErasureCompleted, requestFacts } from "../notifications/notices";
 import { withdrawFromTraining } from "../training/withdrawal";
-import { refreshStatistics, staleStatistics, type HeldRows } from "./statistics";
+import { refreshStatistics, staleStatistics, type HeldRows, type StaleStatistics } from "./statistics";
 import { SUBJECT_COLUMNS, SUBJECT_REFERENCES, type SubjectColumn, type SubjectReference } from "./subject-data";
 
 // Erasure (GDPR art. 17): one transaction deletes every row that belongs to the subject in every
@@ -64,8 +65,19 @@ export async function eraseSubjectJob(job: JobRecord, progress: Progress): Promi
   return receipt;
 }
 
-/** `onTable` hears how many of SUBJECT_COLUMNS are done, inside the transaction, after each one. */
+/**
+ * Erases, then refreshes the planner statistics that sampled the person (lib/privacy/statistics.ts).
+ * `onTable` hears how many of SUBJECT_COLUMNS are done, inside the transaction, after each one.
+ */
 export async function eraseForRequest(requestId: string, onTable?: (done: number) => Promise<void>): Promise<ErasureReceipt> {
+  const { receipt, staleStatistics } = await eraseSubject(requestId, onTable);
+  await refreshStatistics(database().pool, staleStatistics);
+  return receipt;
+}
+
+/** The erasure itself, committed: the request is complete. Returns the statistics that still sample the person. */
+export async function eraseSubject(requestId: string, onTable?: (done: number) => Promise<void>): Promise<{ receipt: ErasureReceipt; staleStatistics: StaleStatistics[] }> {
+  let stale: StaleStatistics[] = [];
   const { receipt, pseudonym } = await transaction(
     async (tx) => {
       const locked = await tx.$queryRaw<{ id: string }[]>(sql`SELECT id FROM privacy_requests WHERE id = ${requestId}::uuid FOR UPDATE`);
@@ -84,7 +96,7 @@ export async function eraseForRequest(requestId: string, onTable?: (done: number
       let modelVersions: string[] = [];
       if (pseudonym) {
         // Read before the rows change: which planner statistics hold the person (lib/privacy/statistics.ts).
-        const stale = await staleStatistics(tx.pg, heldRows(pseudonym));
+        stale = await staleStatistics(tx.pg, heldRows(pseudonym));
         // Rows that point at theirs go first, while their rows can still be found.
         for (const r of SUBJECT_REFERENCES) {
           const where = referencing(r, pseudonym);
@@ -102,8 +114,6 @@ export async function eraseForRequest(requestId: string, onTable?: (done: number
           }
           await onTable?.(index + 1);
         }
-        // In this transaction, ANALYZE no longer sees the rows it deleted.
-        await refreshStatistics(tx.pg, stale);
       }
 
       const erasedAt = new Date();
@@ -133,5 +143,5 @@ export async function eraseForRequest(requestId: string, onTable?: (done: number
     forgetConsent(pseudonym);
     forgetSubject(pseudonym);
   }
-  return receipt;
+  return { receipt, staleStatistics: stale };
 }

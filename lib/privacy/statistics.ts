@@ -3,8 +3,10 @@ import { quoteIdentifier, raw, rows, sql, type Queryable, type Sql } from "../db
 
 // The planner's statistics (pg_statistic) keep sampled column values: most common values, histogram
 // bounds, most common elements (tsvector lexemes, array elements). After an erasure they can still
-// hold the person's pseudonym, id or words until the next ANALYZE. Erasure refreshes them in its own
-// transaction, where ANALYZE no longer sees the rows it deleted — but ANALYZE samples 30,000 rows
+// hold the person's pseudonym, id or words until the next ANALYZE. Erasure reads which ones hold the
+// person in its transaction and refreshes them right after it commits (a few hundred ms for a typical
+// person, seconds for one with events in every partition, which the erasure itself should not wait
+// for: it is complete, and its receipt sent, at the commit). ANALYZE samples 30,000 rows
 // per table (about 0.4 s for one day's partition of 5M events, and PostgreSQL before 18 cannot
 // analyze a partitioned parent without all of its partitions), so only the statistics that hold the
 // person are refreshed:
@@ -162,9 +164,10 @@ export async function staleStatistics(client: Queryable, held: readonly HeldRows
 }
 
 /**
- * ANALYZE of what `staleStatistics` found, after erasure changed the rows, in its transaction. A
- * partitioned parent's statistics come only from ANALYZE of the parent, which before PostgreSQL 18
- * analyzes every partition too (18 has ANALYZE ONLY); its partitions then need nothing more.
+ * ANALYZE of what `staleStatistics` found, once the erasure committed (ANALYZE then no longer sees
+ * the rows it deleted). A partitioned parent's statistics come only from ANALYZE of the parent, which
+ * before PostgreSQL 18 analyzes every partition too (18 has ANALYZE ONLY); its partitions then need
+ * nothing more.
  */
 export async function refreshStatistics(client: Queryable, stale: readonly StaleStatistics[]): Promise<string[]> {
   if (stale.length === 0) return [];
