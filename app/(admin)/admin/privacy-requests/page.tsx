@@ -7,7 +7,7 @@ import { cx } from "@/components/ui/cx";
 import { EmptyState } from "@/components/ui/empty-state";
 import { formatDateTime } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
-import { Table } from "@/components/ui/table";
+import { STACKED_CELL, STACKED_ROW, StackedLabel, Table } from "@/components/ui/table";
 import { inputClass } from "@/components/ui/text-field";
 import { requirePageUser } from "@/lib/auth/current-user";
 import { env } from "@/lib/env";
@@ -101,26 +101,32 @@ export default async function PrivacyRequestsPage({ searchParams }: { searchPara
         </EmptyState>
       ) : (
         <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-          <Table inset testId="request-queue" columns={["Request", "Requester", "State", "Received", "Due"]}>
+          <Table inset stacked testId="request-queue" columns={["Request", "Requester", "State", "Received", "Due"]}>
             {rows.map((r) => {
               const late = isOverdue(r);
               return (
-                <tr key={r.id} className={late ? "bg-red-50/60" : undefined}>
-                  <td className="px-4 py-2.5">
+                <tr key={r.id} className={cx(STACKED_ROW, "px-4 sm:px-0", late && "bg-red-50/60")}>
+                  <td className={cx(STACKED_CELL, "sm:px-4")}>
                     <Link href={`/admin/privacy-requests/${r.id}`} className="font-medium text-brand-700 hover:underline">
                       {REQUEST_TYPE_LABELS[r.type]}
                       {r.purpose ? ` (${r.purpose})` : ""}
                     </Link>
                     <span className="block font-mono text-xs text-slate-500">{r.id.slice(0, 8)}</span>
                   </td>
-                  <td className="px-4 py-2.5">
+                  <td className={cx(STACKED_CELL, "sm:px-4")}>
+                    <StackedLabel>Requester</StackedLabel>
                     <RequesterCell r={r} />
                   </td>
-                  <td className="px-4 py-2.5">
+                  <td className={cx(STACKED_CELL, "sm:px-4")}>
+                    <StackedLabel>State</StackedLabel>
                     <StatusBadge status={r.status} overdue={late} />
                   </td>
-                  <td className="whitespace-nowrap px-4 py-2.5 text-slate-600">{formatDateTime(r.receivedAt)}</td>
-                  <td className={cx("whitespace-nowrap px-4 py-2.5", late ? "font-medium text-red-700" : "text-slate-600")}>
+                  <td className={cx(STACKED_CELL, "text-slate-600 sm:whitespace-nowrap sm:px-4")}>
+                    <StackedLabel>Received</StackedLabel>
+                    {formatDateTime(r.receivedAt)}
+                  </td>
+                  <td className={cx(STACKED_CELL, "sm:whitespace-nowrap sm:px-4", late ? "font-medium text-red-700" : "text-slate-600")}>
+                    <StackedLabel>Due</StackedLabel>
                     {formatDateTime(r.dueAt)}
                     {r.extendedAt && <span className="block text-xs text-slate-500">extended</span>}
                   </td>
