@@ -94,8 +94,10 @@ export async function deliver(deliveryId: string): Promise<void> {
   const outcome = await attempt(delivery);
   const result = { lastStatusCode: outcome.statusCode, lastDurationMs: Math.round(performance.now() - started), lastError: outcome.error };
   if (outcome.ok) {
-    // A sent e-mail keeps no address; a webhook keeps its sealed payload for replay.
-    await db().notificationDelivery.update({ where: { id: deliveryId }, data: { ...result, status: "delivered", deliveredAt: new Date(), ...(delivery.channel === "email" ? { payloadSealed: null } : {}) } });
+    // A sent e-mail keeps no address, and a delivered erasure notice not the erased person's id; other
+    // webhooks keep their sealed payload for replay (and go with their person's erasure).
+    const drop = delivery.channel === "email" || delivery.eventType === "erasure.completed";
+    await db().notificationDelivery.update({ where: { id: deliveryId }, data: { ...result, status: "delivered", deliveredAt: new Date(), ...(drop ? { payloadSealed: null } : {}) } });
     return;
   }
   logger().warn({ component: "notifications", delivery: deliveryId, channel: delivery.channel, attempts, status: outcome.statusCode }, "delivery attempt failed");

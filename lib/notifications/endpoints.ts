@@ -83,7 +83,7 @@ export async function replayDelivery(deliveryId: string, actor: Actor) {
   if (original.status === "pending") throw new SafeError("This delivery is still being attempted.", "conflict");
   return transaction(async (tx) => {
     const replay = await tx.notificationDelivery.create({
-      data: { channel: "webhook", endpointId: original.endpointId, eventType: original.eventType, eventId: original.eventId, payloadSealed: original.payloadSealed, replayOfId: original.id },
+      data: { channel: "webhook", endpointId: original.endpointId, eventType: original.eventType, eventId: original.eventId, payloadSealed: original.payloadSealed, replayOfId: original.id, subjectPseudonym: original.subjectPseudonym },
       select: { id: true },
     });
     await enqueueDelivery(tx, replay.id);

@@ -22,6 +22,8 @@ interface RequestFacts {
   type: RequestType;
   dueAt: Date;
   subject: string | null;
+  /** the person's pseudonym: deliveries about them go with their erasure */
+  pseudonym: string | null;
   /** where to write to the requester: their contact when it is an address, else their account's */
   mailTo: string | null;
 }
@@ -32,7 +34,7 @@ export async function requestFacts(tx: Tx, requestId: string): Promise<RequestFa
   if (!r) return null;
   const contact = r.requesterContact?.trim();
   const mailTo = contact && EMAIL.test(contact) ? contact : (r.requester?.email ?? null);
-  return { id: r.id, type: r.type as RequestType, dueAt: r.dueAt, subject: await appUserId(tx, r.subjectPseudonym), mailTo };
+  return { id: r.id, type: r.type as RequestType, dueAt: r.dueAt, subject: await appUserId(tx, r.subjectPseudonym), pseudonym: r.subjectPseudonym, mailTo };
 }
 
 /** A short reference the person can quote (not secret: it only finds the request for an admin). */
@@ -62,8 +64,12 @@ function requesterMail(facts: RequestFacts, to: RequestStatus) {
 /** Statuses the requester hears about by e-mail: receipt and the answer. */
 const MAILED: readonly RequestStatus[] = ["received", "completed", "rejected"];
 
-/** A request changed status: the application's webhook, and the requester's e-mail at receipt and answer. */
-export async function noticeRequestStep(tx: Tx, step: { requestId: string; from: RequestStatus | null; to: RequestStatus }, known?: RequestFacts | null): Promise<void> {
+/**
+ * A request changed status: the application's webhook, and the requester's e-mail at receipt and
+ * answer. `about` (default: the request's person) is null for the erasure's own notices, which must
+ * outlive it.
+ */
+export async function noticeRequestStep(tx: Tx, step: { requestId: string; from: RequestStatus | null; to: RequestStatus }, known?: RequestFacts | null, about?: string | null): Promise<void> {
   if (step.from === step.to) return;
   const wantsMail = mailConfigured() && MAILED.includes(step.to);
   const subscribed = await tx.webhookEndpoint.count({ where: { enabled: true, eventTypes: { has: "privacy_request.status_changed" } } });
@@ -72,15 +78,15 @@ export async function noticeRequestStep(tx: Tx, step: { requestId: string; from:
   if (!facts) return;
   if (subscribed > 0) {
     const data: StatusChangedData = { requestId: facts.id, type: facts.type, from: step.from, to: step.to, subject: facts.subject, dueAt: facts.dueAt.toISOString() };
-    await emit(tx, "privacy_request.status_changed", data);
+    await emit(tx, "privacy_request.status_changed", data, about === undefined ? facts.pseudonym : about);
   }
-  if (wantsMail && facts.mailTo) await queueMail(tx, `privacy_request.${step.to}`, { to: facts.mailTo, ...requesterMail(facts, step.to) });
+  if (wantsMail && facts.mailTo) await queueMail(tx, `privacy_request.${step.to}`, { to: facts.mailTo, ...requesterMail(facts, step.to) }, about === undefined ? facts.pseudonym : about);
 }
 
 /** The end of an erasure: its status change and the erasure itself, with what the application must erase too. */
 export async function noticeErasureCompleted(tx: Tx, facts: RequestFacts | null, receipt: { requestId: string; erasedAt: string; tables: Record<string, number>; featureSets: string[]; modelVersions: string[] }): Promise<void> {
   if (!facts) return;
-  await noticeRequestStep(tx, { requestId: facts.id, from: "in_progress", to: "completed" }, facts);
+  await noticeRequestStep(tx, { requestId: facts.id, from: "in_progress", to: "completed" }, facts, null);
   const data: ErasureCompletedData = { requestId: facts.id, subject: facts.subject, erasedAt: receipt.erasedAt, tables: receipt.tables, featureSets: receipt.featureSets.length, modelVersions: receipt.modelVersions.length };
   await emit(tx, "erasure.completed", data);
 }
@@ -90,5 +96,5 @@ export async function noticeConsentChanged(tx: Tx, pseudonym: string, changes: {
   if (changes.length === 0) return;
   if ((await tx.webhookEndpoint.count({ where: { enabled: true, eventTypes: { has: "consent.changed" } } })) === 0) return;
   const data: ConsentChangedData = { subject: await appUserId(tx, pseudonym), purposes: changes.map((c) => ({ purpose: c.purpose, granted: c.granted })), method };
-  await emit(tx, "consent.changed", data);
+  await emit(tx, "consent.changed", data, pseudonym);
 }

@@ -267,11 +267,19 @@ describe("erasure and e-mail", () => {
     const request = await createRequest({ pseudonym: p.pseudonym, userId: user.id, contact: email }, { type: "erasure" }, actor);
     await transitionRequest({ id: request.id, to: "verified" }, admin);
     await transitionRequest({ id: request.id, to: "in_progress" }, admin);
+    const outbox = () => db().notificationDelivery.findMany({ where: { OR: [{ endpointId: id }, { channel: "email" }], status: "pending" }, orderBy: { createdAt: "asc" } });
+    const before = await outbox();
+    expect(before.every((d) => d.subjectPseudonym === p.pseudonym)).toBe(true);
+    for (const d of before) await deliver(d.id);
     const job = await db().job.findFirstOrThrow({ where: { privacyRequestId: request.id } });
     expect((await runJob(job.id)).status).toBe("succeeded");
-
-    const all = await db().notificationDelivery.findMany({ where: { OR: [{ endpointId: id }, { channel: "email" }] }, orderBy: { createdAt: "asc" } });
-    for (const d of all) await deliver(d.id);
+    // The erasure took the deliveries about them along; its own notices are not theirs and go out.
+    expect(await db().notificationDelivery.count({ where: { subjectPseudonym: p.pseudonym } })).toBe(0);
+    const after = await outbox();
+    expect(after.map((d) => [d.eventType, d.subjectPseudonym])).toEqual(expect.arrayContaining([["erasure.completed", null]]));
+    for (const d of after) await deliver(d.id);
+    // Delivered, the erasure notice keeps no payload either: it names the person.
+    expect((await db().notificationDelivery.findFirstOrThrow({ where: { endpointId: id, eventType: "erasure.completed" }, orderBy: { createdAt: "desc" } })).payloadSealed).toBeNull();
     const bodies = receiver.hooks.filter((h) => h.path === "/hooks/erasure").map((h) => {
       expect(verifySignature(secret, h.headers, h.body)).toBe(true);
       return contract(h.body);
@@ -286,7 +294,7 @@ describe("erasure and e-mail", () => {
     expect(mailText(mails[0]!)).toContain("We will answer by");
     expect(mails[0]!.raw).toMatch(/^From: Clearlog <privacy@clearlog\.test>/m);
     // Sent mails keep no address; nothing in the outbox names the person in the clear.
-    const emailRows = await db().notificationDelivery.findMany({ where: { channel: "email", id: { in: all.map((d) => d.id) } } });
+    const emailRows = await db().notificationDelivery.findMany({ where: { channel: "email", id: { in: after.map((d) => d.id) } } });
     expect(emailRows.every((r) => r.status === "delivered" && r.payloadSealed === null)).toBe(true);
     const { rows } = await database().pool.query<{ n: number }>("SELECT count(*)::int AS n FROM notification_deliveries WHERE payload_sealed LIKE $1 OR payload_sealed LIKE $2 OR event_type LIKE $1", [`%${p.externalId}%`, `%${email}%`]);
     expect(rows[0]!.n).toBe(0);

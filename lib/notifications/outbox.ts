@@ -20,15 +20,18 @@ function body(type: WebhookBody["type"], data: object, at = new Date()): string 
   return JSON.stringify({ type, timestamp: at.toISOString(), data } satisfies WebhookBody);
 }
 
-/** Records `type` for every enabled endpoint subscribed to it; returns how many deliveries. */
-export async function emit(tx: Tx, type: EventType, data: object): Promise<number> {
+/**
+ * Records `type` for every enabled endpoint subscribed to it; returns how many deliveries. `about` is
+ * the pseudonym of the person it concerns, so that their erasure deletes it.
+ */
+export async function emit(tx: Tx, type: EventType, data: object, about: string | null = null): Promise<number> {
   const endpoints = await tx.webhookEndpoint.findMany({ where: { enabled: true, eventTypes: { has: type } }, select: { id: true } });
   if (endpoints.length === 0) return 0;
   // One event id for all endpoints: it is the event's, and receivers deduplicate on it.
   const eventId = `msg_${randomUUID()}`;
   const payloadSealed = seal(body(type, data));
   for (const endpoint of endpoints) {
-    const delivery = await tx.notificationDelivery.create({ data: { channel: "webhook", endpointId: endpoint.id, eventType: type, eventId, payloadSealed }, select: { id: true } });
+    const delivery = await tx.notificationDelivery.create({ data: { channel: "webhook", endpointId: endpoint.id, eventType: type, eventId, payloadSealed, subjectPseudonym: about }, select: { id: true } });
     await enqueueDelivery(tx, delivery.id);
   }
   return endpoints.length;
@@ -51,9 +54,9 @@ export interface Mail {
 }
 
 /** An e-mail to a requester; the sealed message is dropped once sent. */
-export async function queueMail(tx: Tx, eventType: string, mail: Mail): Promise<string> {
+export async function queueMail(tx: Tx, eventType: string, mail: Mail, about: string | null = null): Promise<string> {
   const delivery = await tx.notificationDelivery.create({
-    data: { channel: "email", eventType, eventId: `mail_${randomUUID()}`, payloadSealed: seal(JSON.stringify(mail)), maxAttempts: 6 },
+    data: { channel: "email", eventType, eventId: `mail_${randomUUID()}`, payloadSealed: seal(JSON.stringify(mail)), maxAttempts: 6, subjectPseudonym: about },
     select: { id: true },
   });
   await enqueueDelivery(tx, delivery.id);

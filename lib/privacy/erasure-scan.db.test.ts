@@ -18,6 +18,8 @@ import { eraseForRequest, type ErasureReceipt } from "./erasure";
 import { pseudonymFor } from "./pseudonym";
 import { createRequest, requestsFor, startSelfServiceExport, transitionRequest } from "./requests";
 import { SUBJECT_COLUMNS } from "./subject-data";
+import { EVENT_TYPES } from "../notifications/events";
+import { seal } from "../notifications/sealed";
 
 // The issue's requirement: plant one subject through every interface (events of every type and OTLP
 // over the real HTTP routes, consent, feedback by subject and by event id, sessions, a feature set, a
@@ -220,6 +222,8 @@ let mvExtracted: string;
 beforeAll(async () => {
   apiKey = (await createApiKey({ name: "erasure scan", scopes: ["ingest", "feedback", "consent", "privacy"] }, { type: "cli" })).secret;
   server = await startIngestServer();
+  // The application listens to every event: deliveries about them (sealed) are planted too.
+  await db().webhookEndpoint.create({ data: { url: "https://hooks.example.test/clearlog", eventTypes: [...EVENT_TYPES], secretSealed: seal("whsec_erasure-scan"), secretHint: "…scan" } });
   const modelName = `erasure-model-${randomUUID().slice(0, 8)}`;
   const model = await db().model.create({ data: { name: modelName, modelType: "classifier" } });
   mvShared = (await db().modelVersion.create({ data: { modelId: model.id, version: "1.0.0" } })).id;
@@ -342,7 +346,13 @@ describe("erasure: the planted-data scan", () => {
 describe("erasure: the receipt", () => {
   it("counts per table what was planted, names the feature set and model version, and is the job's result", () => {
     // Feedback is counted with the rows that pointed at their event by id only.
-    expect(receipt.tables).toEqual({ ...Object.fromEntries(SUBJECT_COLUMNS.map((c) => [c.table, aBefore[c.table]])), model_feedback: aBefore.model_feedback! + 1 });
+    // Deliveries about them grew with the request's own steps after the count (verified, in progress).
+    expect(receipt.tables.notification_deliveries).toBeGreaterThan(aBefore.notification_deliveries!);
+    expect(receipt.tables).toEqual({
+      ...Object.fromEntries(SUBJECT_COLUMNS.map((c) => [c.table, aBefore[c.table]])),
+      model_feedback: aBefore.model_feedback! + 1,
+      notification_deliveries: receipt.tables.notification_deliveries,
+    });
     expect(receipt.tables.system_logs).toBe(8);
     expect(receipt).toMatchObject({ requestId: a.erasureRequestId });
     expect([...receipt.featureSets].sort()).toEqual([sharedSetId, extractedSetId].sort());

@@ -23,6 +23,8 @@ export const SUBJECT_COLUMNS: readonly SubjectColumn[] = [
   { table: "extracted_features", column: "subject_pseudonym", erase: "delete", mirrors: ["entity_key"] },
   { table: "subject_exports", column: "subject_pseudonym", erase: "delete" },
   { table: "trace_subjects", column: "subject_pseudonym", erase: "delete" },
+  // Webhooks and e-mails about them, sealed payloads and all (the erasure's own notices come after).
+  { table: "notification_deliveries", column: "subject_pseudonym", erase: "delete" },
   // Requests stay as the record that the person's rights were honoured; their words go.
   { table: "privacy_requests", column: "subject_pseudonym", erase: "unlink", alsoClear: ["details", "requester_contact", "resolution_note"] },
   // Portal sessions the application issued stay (unlinked) so the person can read the receipt in them.
