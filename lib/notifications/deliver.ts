@@ -83,6 +83,15 @@ async function attempt(delivery: { channel: string; eventId: string; payloadSeal
   return post(new URL(endpoint.url), { ...signedHeaders(unseal(endpoint.secretSealed), delivery.eventId, payload) }, payload);
 }
 
+/**
+ * Whether a finished delivery lets go of its payload: an e-mail (it holds the address), an erasure
+ * notice (it names the erased person), and one whose person was erased while it waited. Other
+ * webhooks keep theirs, sealed, for replay, and go with their person's erasure.
+ */
+function dropWhenDone(delivery: { channel: string; eventType: string; dropPayloadWhenDone: boolean }): boolean {
+  return delivery.channel === "email" || delivery.eventType === "erasure.completed" || delivery.dropPayloadWhenDone;
+}
+
 /** Runs the next attempt of a pending delivery; a delivery already done, or taken by another worker, is left alone. */
 export async function deliver(deliveryId: string): Promise<void> {
   const delivery = await db().notificationDelivery.findUnique({ where: { id: deliveryId }, include: { endpoint: { select: { url: true, secretSealed: true, enabled: true } } } });
@@ -94,15 +103,12 @@ export async function deliver(deliveryId: string): Promise<void> {
   const outcome = await attempt(delivery);
   const result = { lastStatusCode: outcome.statusCode, lastDurationMs: Math.round(performance.now() - started), lastError: outcome.error };
   if (outcome.ok) {
-    // A sent e-mail keeps no address, and a delivered erasure notice not the erased person's id; other
-    // webhooks keep their sealed payload for replay (and go with their person's erasure).
-    const drop = delivery.channel === "email" || delivery.eventType === "erasure.completed";
-    await db().notificationDelivery.update({ where: { id: deliveryId }, data: { ...result, status: "delivered", deliveredAt: new Date(), ...(drop ? { payloadSealed: null } : {}) } });
+    await db().notificationDelivery.update({ where: { id: deliveryId }, data: { ...result, status: "delivered", deliveredAt: new Date(), ...(dropWhenDone(delivery) ? { payloadSealed: null } : {}) } });
     return;
   }
   logger().warn({ component: "notifications", delivery: deliveryId, channel: delivery.channel, attempts, status: outcome.statusCode }, "delivery attempt failed");
   if (attempts >= delivery.maxAttempts || outcome.error === "endpoint deleted") {
-    await db().notificationDelivery.update({ where: { id: deliveryId }, data: { ...result, status: "failed", ...(delivery.channel === "email" ? { payloadSealed: null } : {}) } });
+    await db().notificationDelivery.update({ where: { id: deliveryId }, data: { ...result, status: "failed", ...(dropWhenDone(delivery) ? { payloadSealed: null } : {}) } });
     return;
   }
   const nextAttemptAt = new Date(Date.now() + backoffMs(attempts));

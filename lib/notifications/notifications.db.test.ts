@@ -270,14 +270,20 @@ describe("erasure and e-mail", () => {
     const outbox = () => db().notificationDelivery.findMany({ where: { OR: [{ endpointId: id }, { channel: "email" }], status: "pending" }, orderBy: { createdAt: "asc" } });
     const before = await outbox();
     expect(before.every((d) => d.subjectPseudonym === p.pseudonym)).toBe(true);
-    for (const d of before) await deliver(d.id);
+    // All but the last step's notice go out before the erasure runs; that one is still waiting.
+    const waiting = before.at(-1)!;
+    for (const d of before.slice(0, -1)) await deliver(d.id);
     const job = await db().job.findFirstOrThrow({ where: { privacyRequestId: request.id } });
     expect((await runJob(job.id)).status).toBe("succeeded");
-    // The erasure took the deliveries about them along; its own notices are not theirs and go out.
+    // The erasure deleted the finished deliveries about them; the waiting one goes out unlinked and
+    // then keeps no payload; its own notices are not theirs and go out too.
     expect(await db().notificationDelivery.count({ where: { subjectPseudonym: p.pseudonym } })).toBe(0);
+    expect(await db().notificationDelivery.count({ where: { id: { in: before.slice(0, -1).map((d) => d.id) } } })).toBe(0);
+    expect(await db().notificationDelivery.findUniqueOrThrow({ where: { id: waiting.id } })).toMatchObject({ status: "pending", subjectPseudonym: null, dropPayloadWhenDone: true });
     const after = await outbox();
     expect(after.map((d) => [d.eventType, d.subjectPseudonym])).toEqual(expect.arrayContaining([["erasure.completed", null]]));
     for (const d of after) await deliver(d.id);
+    expect(await db().notificationDelivery.findUniqueOrThrow({ where: { id: waiting.id } })).toMatchObject({ status: "delivered", payloadSealed: null });
     // Delivered, the erasure notice keeps no payload either: it names the person.
     expect((await db().notificationDelivery.findFirstOrThrow({ where: { endpointId: id, eventType: "erasure.completed" }, orderBy: { createdAt: "desc" } })).payloadSealed).toBeNull();
     const bodies = receiver.hooks.filter((h) => h.path === "/hooks/erasure").map((h) => {

@@ -32,12 +32,20 @@ export interface ErasureReceipt {
 }
 
 /** The erasure of one registered column (identifiers from the registry in code, the pseudonym bound). */
-function statement(c: SubjectColumn, pseudonym: string): Sql {
+function statements(c: SubjectColumn, pseudonym: string): Sql[] {
   const t = raw(quoteIdentifier(c.table));
   const col = raw(quoteIdentifier(c.column));
-  return c.erase === "delete"
-    ? sql`DELETE FROM ${t} WHERE ${col} = ${pseudonym}`
-    : sql`UPDATE ${t} SET ${raw([c.column, ...(c.alsoClear ?? [])].map((x) => `${quoteIdentifier(x)} = NULL`).join(", "))} WHERE ${col} = ${pseudonym}`;
+  if (c.erase === "outbox") {
+    return [
+      sql`UPDATE ${t} SET ${col} = NULL, drop_payload_when_done = true WHERE ${col} = ${pseudonym} AND status = 'pending'`,
+      sql`DELETE FROM ${t} WHERE ${col} = ${pseudonym}`,
+    ];
+  }
+  return [
+    c.erase === "delete"
+      ? sql`DELETE FROM ${t} WHERE ${col} = ${pseudonym}`
+      : sql`UPDATE ${t} SET ${raw([c.column, ...(c.alsoClear ?? [])].map((x) => `${quoteIdentifier(x)} = NULL`).join(", "))} WHERE ${col} = ${pseudonym}`,
+  ];
 }
 
 /** The rows that point at the subject's rows (SUBJECT_REFERENCES), selected while those still exist. */
@@ -110,7 +118,7 @@ export async function eraseSubject(requestId: string, onTable?: (done: number) =
             // Their feature rows went with it; the registry's own delete below finds none left.
             tables.extracted_features = impact.featureRows;
           } else {
-            tables[c.table] = (tables[c.table] ?? 0) + (await tx.$executeRaw(statement(c, pseudonym)));
+            for (const statement of statements(c, pseudonym)) tables[c.table] = (tables[c.table] ?? 0) + (await tx.$executeRaw(statement));
           }
           await onTable?.(index + 1);
         }

@@ -4,9 +4,11 @@
 export interface SubjectColumn {
   table: string;
   column: string;
-  /** delete the rows; unlink (set the column to null, and `alsoClear` with it); or take the subject
-   *  out of training sets (lib/training/withdrawal.ts: the pseudonym becomes a random token) */
-  erase: "delete" | "unlink" | "training_membership";
+  /** delete the rows; unlink (set the column to null, and `alsoClear` with it); take the subject out
+   *  of training sets (lib/training/withdrawal.ts: the pseudonym becomes a random token); or, for the
+   *  notification outbox, delete the finished deliveries and unlink those still waiting, which go out
+   *  (a requester's receipt must not be lost to a quick erasure) and then keep no payload */
+  erase: "delete" | "unlink" | "training_membership" | "outbox";
   alsoClear?: readonly string[];
   /** other columns of the same rows holding the same pseudonym, rewritten with it by key rotation */
   mirrors?: readonly string[];
@@ -24,7 +26,7 @@ export const SUBJECT_COLUMNS: readonly SubjectColumn[] = [
   { table: "subject_exports", column: "subject_pseudonym", erase: "delete" },
   { table: "trace_subjects", column: "subject_pseudonym", erase: "delete" },
   // Webhooks and e-mails about them, sealed payloads and all (the erasure's own notices come after).
-  { table: "notification_deliveries", column: "subject_pseudonym", erase: "delete" },
+  { table: "notification_deliveries", column: "subject_pseudonym", erase: "outbox" },
   // Requests stay as the record that the person's rights were honoured; their words go.
   { table: "privacy_requests", column: "subject_pseudonym", erase: "unlink", alsoClear: ["details", "requester_contact", "resolution_note"] },
   // Portal sessions the application issued stay (unlinked) so the person can read the receipt in them.
