@@ -29,6 +29,7 @@ export default defineConfig({
       url: `http://127.0.0.1:${e2eSinkPorts().http}/health`,
       timeout: 60_000,
       reuseExistingServer: false,
+      gracefulShutdown: { signal: "SIGTERM", timeout: 5_000 },
     },
     {
       command: "tsx --conditions=react-server scripts/e2e-server.ts",
@@ -36,6 +37,8 @@ export default defineConfig({
       // The first start builds the app: minutes on two busy cores.
       timeout: 900_000,
       reuseExistingServer: false,
+      // SIGTERM, so the server stops its embedded PostgreSQL and drops its database (a SIGKILL left them behind).
+      gracefulShutdown: { signal: "SIGTERM", timeout: 20_000 },
       stdout: "pipe",
       stderr: "pipe",
     },
